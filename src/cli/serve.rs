@@ -1,0 +1,95 @@
+//! `abusedesk serve`: open the database, make sure someone can sign in, and serve the web app.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+
+use crate::auth::accounts::{self, AccountError};
+use crate::config::{ServeArgs, DEFAULT_DATABASE_URL, DEMO_DATABASE_URL};
+use crate::domain::role::Role;
+use crate::server::{self, AppState, ServerSettings};
+use crate::store::Store;
+
+pub(super) async fn run(database_url: Option<String>, args: ServeArgs) -> anyhow::Result<()> {
+    let default_url = if args.demo { DEMO_DATABASE_URL } else { DEFAULT_DATABASE_URL };
+    let url = database_url.unwrap_or_else(|| default_url.to_owned());
+    let store = super::open(&url).await?;
+    let options = leptos::config::get_configuration(None)
+        .context("failed to read the Leptos configuration")?
+        .leptos_options;
+    let addr = args.bind.unwrap_or(options.site_addr);
+
+    if args.demo {
+        let accounts = crate::demo::load(&store).await.context("failed to load the demo dataset")?;
+        println!("\nDemo dataset loaded into {}. Demo accounts (username / password):", crate::config::redact_url(&url));
+        for a in accounts {
+            println!("  {:<10} {:<26} {}", a.username, a.password, a.role.label());
+        }
+    } else {
+        bootstrap_admin(&store, addr).await?;
+    }
+
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("failed to listen on {addr}"))?;
+    println!("\nabusedesk is running at http://{addr} ({}). Stop it with Ctrl-C.\n", store.backend_name());
+    let state = AppState { leptos_options: options, store: store.clone(), settings: Arc::new(settings(&args)) };
+    let result = server::serve(listener, state, shutdown_signal()).await;
+    store.close().await;
+    result
+}
+
+fn settings(args: &ServeArgs) -> ServerSettings {
+    ServerSettings {
+        secure_cookies: args.secure_cookies,
+        trusted_origins: args.trusted_origins.iter().map(|o| o.trim_end_matches('/').to_owned()).collect(),
+        trust_proxy: args.trust_proxy,
+        session_idle: time::Duration::minutes(i64::from(args.session_idle_minutes.max(1))),
+        session_secret: args.session_secret.clone(),
+        demo: args.demo,
+        ..ServerSettings::default()
+    }
+}
+
+/// On a database without accounts, creates `admin` with a one-time password and prints it once.
+async fn bootstrap_admin(store: &Store, addr: std::net::SocketAddr) -> anyhow::Result<()> {
+    if store.count_users().await? > 0 {
+        return Ok(());
+    }
+    match accounts::create_account(store, "admin", "Administrator", Role::Admin).await {
+        Ok(issued) => {
+            println!(
+                "\nNo accounts yet, so one administrator was created:\n\n    username: admin\n    one-time password: {}\n\n\
+                 Sign in at http://{addr}/login and choose your own password. This password is shown only now.",
+                issued.one_time_password
+            );
+            Ok(())
+        }
+        // Another process created it at the same moment: nothing to do.
+        Err(AccountError::UsernameTaken(_)) => Ok(()),
+        Err(e) => Err(e).context("failed to create the first administrator"),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,135 @@
+//! Command line and environment: every setting has a flag and an environment variable, documented in the
+//! README. Leptos' own settings (`LEPTOS_SITE_ADDR`, `LEPTOS_SITE_ROOT`, …) stay with Leptos.
+
+use std::net::SocketAddr;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::domain::role::Role;
+
+/// The default database when none is configured: a SQLite file beside the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/abusedesk.db";
+/// The default database of `serve --demo`, kept apart so demo data never mixes with real data.
+pub const DEMO_DATABASE_URL: &str = "sqlite://data/demo.db";
+
+/// abusedesk: an ISP-side abuse desk.
+#[derive(Debug, Parser)]
+#[command(name = "abusedesk", version, about)]
+pub struct Cli {
+    /// Database: a SQLite URL or path (default sqlite://data/abusedesk.db) or postgres://user@host/db.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What to do; `serve` when none is given.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web application (the default).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Parse report messages and print what they say, storing nothing.
+    Parse {
+        /// Raw messages (.eml files).
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+        /// One JSON object per file and line, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Settings of the web server.
+#[derive(Clone, Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on [default: LEPTOS_SITE_ADDR, else 127.0.0.1:3000].
+    #[arg(long, env = "ABUSEDESK_BIND")]
+    pub bind: Option<SocketAddr>,
+    /// Load the demo dataset (into data/demo.db unless DATABASE_URL is set) and print the demo accounts.
+    #[arg(long)]
+    pub demo: bool,
+    /// Secret the session cookies are signed with [default: a random key kept in the database].
+    #[arg(long, env = "ABUSEDESK_SESSION_SECRET", hide_env_values = true)]
+    pub session_secret: Option<String>,
+    /// Mark cookies Secure: set this when the desk is served over https.
+    #[arg(long, env = "ABUSEDESK_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Extra origins allowed to send forms, e.g. https://abuse.example.net (comma-separated).
+    #[arg(long = "trusted-origin", env = "ABUSEDESK_TRUSTED_ORIGINS", value_delimiter = ',')]
+    pub trusted_origins: Vec<String>,
+    /// Take the client address from X-Forwarded-For (only behind your own reverse proxy).
+    #[arg(long, env = "ABUSEDESK_TRUST_PROXY")]
+    pub trust_proxy: bool,
+    /// Minutes without a request after which a session ends.
+    #[arg(long, env = "ABUSEDESK_SESSION_IDLE_MINUTES", default_value_t = 480)]
+    pub session_idle_minutes: u32,
+}
+
+/// `abusedesk user …`
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account and print its one-time password.
+    Add {
+        username: String,
+        #[arg(long, value_parser = Role::parse)]
+        role: Role,
+        /// Display name [default: the username].
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// List accounts.
+    List,
+    /// Disable an account: it can no longer sign in and its sessions end.
+    Disable { username: String },
+    /// Enable a disabled account.
+    Enable { username: String },
+    /// Give an account another role.
+    SetRole {
+        username: String,
+        #[arg(value_parser = Role::parse)]
+        role: Role,
+    },
+    /// Issue a new one-time password, or set the password read from standard input.
+    SetPassword {
+        username: String,
+        /// Read the new password from the first line of standard input instead.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+/// The database URL with any password masked, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_in_database_urls_are_masked() {
+        assert_eq!(redact_url("postgres://desk:s3cret@db.example/abuse"), "postgres://desk:***@db.example/abuse");
+        assert_eq!(redact_url("sqlite://data/abusedesk.db"), "sqlite://data/abusedesk.db");
+    }
+
+    #[test]
+    fn no_subcommand_means_serve_and_flags_parse() {
+        let cli = Cli::try_parse_from(["abusedesk"]).unwrap();
+        assert!(cli.command.is_none());
+        let cli = Cli::try_parse_from(["abusedesk", "user", "add", "alice", "--role", "analyst"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::User(UserCommand::Add { role: Role::Analyst, .. }))));
+        assert!(Cli::try_parse_from(["abusedesk", "user", "add", "alice", "--role", "root"]).is_err());
+    }
+}

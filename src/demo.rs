@@ -1,0 +1,54 @@
+//! The demo dataset behind `abusedesk serve --demo`: enough for a newcomer to see every capability of the
+//! desk within a minute. Each capability adds its own demo data here.
+
+use anyhow::bail;
+
+use crate::auth::accounts;
+use crate::domain::role::Role;
+use crate::store::{self, Store};
+
+const DEMO_MARK: &str = "demo_dataset";
+
+/// A demo account and its published password.
+pub struct DemoAccount {
+    pub username: &'static str,
+    pub password: String,
+    pub role: Role,
+}
+
+const PEOPLE: &[(&str, &str, Role)] = &[
+    ("admin", "Ada Admin", Role::Admin),
+    ("alex", "Alex Analyst", Role::Analyst),
+    ("sam", "Sam Analyst", Role::Analyst),
+    ("morgan", "Morgan Manager", Role::Manager),
+    ("acme", "Acme Hosting Ltd", Role::Customer),
+];
+
+/// Loads the demo dataset once (later starts reuse it) and returns the demo accounts.
+/// Refuses a database that holds real accounts, so demo data never mixes with real data.
+pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoAccount>> {
+    let loaded = store.find_setting(DEMO_MARK).await?.is_some();
+    if !loaded {
+        if store.count_users().await? > 0 {
+            bail!(
+                "this database already has accounts and holds no demo data; give the demo its own database \
+                 (without DATABASE_URL it uses data/demo.db)"
+            );
+        }
+        for (username, name, role) in PEOPLE {
+            accounts::create_account_with_password(store, username, name, *role, &password(username), false).await?;
+        }
+        // A disabled account, so the admin page shows what one looks like.
+        let former = accounts::create_account_with_password(store, "jo", "Jo Former-Analyst", Role::Analyst, &password("jo"), false).await?;
+        accounts::set_disabled(store, None, former.user_id, true).await?;
+        store.put_setting(DEMO_MARK, "1", store::now()).await?;
+    }
+    Ok(PEOPLE
+        .iter()
+        .map(|(username, _, role)| DemoAccount { username, password: password(username), role: *role })
+        .collect())
+}
+
+fn password(username: &str) -> String {
+    format!("{username}-demo-password")
+}

@@ -1,0 +1,117 @@
+//! The one error type that crosses the network boundary.
+//!
+//! Every variant is safe to show to a client. Internal causes (database, I/O) are logged once on the
+//! server with a reference id and replaced by `Internal { ref_id }`, so nothing sensitive is ever sent.
+
+use serde::{Deserialize, Serialize};
+
+/// A client-safe error, returned by server functions and the HTTP API alike.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("{what} was not found")]
+    NotFound { what: String },
+    #[error("please sign in")]
+    Unauthorized,
+    #[error("you do not have access to this")]
+    Forbidden,
+    #[error("please change your one-time password first")]
+    PasswordChangeRequired,
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("something went wrong on our side (reference {ref_id})")]
+    Internal { ref_id: String },
+    #[error("request failed: {0}")]
+    ServerFn(String),
+}
+
+impl AppError {
+    /// Shorthand for a validation error on one field.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        AppError::Invalid { field: field.to_owned(), message: message.into() }
+    }
+}
+
+impl leptos::server_fn::error::FromServerFnError for AppError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        AppError::ServerFn(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod server_side {
+    use super::AppError;
+    use axum::http::StatusCode;
+    use axum::response::{IntoResponse, Response};
+
+    impl AppError {
+        /// Logs an internal failure with its whole cause chain and returns the opaque variant.
+        pub fn internal(cause: &(dyn std::error::Error + 'static)) -> Self {
+            let ref_id = format!("{:08x}", rand::random::<u32>());
+            let mut chain = cause.to_string();
+            let mut source = cause.source();
+            while let Some(s) = source {
+                chain.push_str(": ");
+                chain.push_str(&s.to_string());
+                source = s.source();
+            }
+            tracing::error!(ref_id = %ref_id, error = %chain, "internal error");
+            AppError::Internal { ref_id }
+        }
+
+        /// Sets this error's status on the response being built, when there is one (inside a server
+        /// function or page render); server functions would otherwise answer every error with 500.
+        pub fn with_response_status(self) -> Self {
+            if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(self.status_code());
+            }
+            self
+        }
+
+        /// The HTTP status this error maps to.
+        pub fn status_code(&self) -> StatusCode {
+            match self {
+                AppError::NotFound { .. } => StatusCode::NOT_FOUND,
+                AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+                AppError::Forbidden | AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
+                AppError::Invalid { .. } | AppError::ServerFn(_) => StatusCode::BAD_REQUEST,
+                AppError::Conflict(_) => StatusCode::CONFLICT,
+                AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+            }
+        }
+    }
+
+    impl From<crate::store::StoreError> for AppError {
+        fn from(e: crate::store::StoreError) -> Self {
+            match e {
+                crate::store::StoreError::NotFound => AppError::NotFound { what: "record".into() },
+                crate::store::StoreError::Conflict { constraint } => {
+                    AppError::Conflict(format!("already exists ({constraint})"))
+                }
+                other => AppError::internal(&other),
+            }
+        }
+    }
+
+    impl From<crate::auth::password::PasswordError> for AppError {
+        fn from(e: crate::auth::password::PasswordError) -> Self {
+            AppError::internal(&e)
+        }
+    }
+
+    impl From<tower_sessions::session::Error> for AppError {
+        fn from(e: tower_sessions::session::Error) -> Self {
+            AppError::internal(&e)
+        }
+    }
+
+    impl IntoResponse for AppError {
+        fn into_response(self) -> Response {
+            let body = serde_json::json!({ "error": self.to_string(), "detail": self });
+            (self.status_code(), axum::Json(body)).into_response()
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! axum wiring: the router (used by `abusedesk serve` and by the tests alike) and the serve loop.
+
+pub mod access;
+pub mod api;
+pub mod sessions;
+pub mod signin;
+pub mod state;
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{get, post};
+use axum::Router;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::trace::TraceLayer;
+
+pub use sessions::SessionLayer;
+pub use state::{AppState, ServerSettings};
+
+use crate::web::app::{shell, App};
+
+/// The whole HTTP application: pages, server functions, plain routes and the layers around them.
+pub fn build_router(state: AppState, sessions: SessionLayer) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(api::healthz))
+        .route("/auth/signin", post(signin::sign_in))
+        .route("/auth/signout", post(signin::sign_out))
+        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // A request passes the layers from the last added to the first: it is traced, then refused if it is
+        // a cross-site write, then gets its session, then the signed-in user is resolved and page access is
+        // decided, and only then does a handler run.
+        .layer(from_fn_with_state(state.clone(), access::page_guard))
+        .layer(sessions)
+        .layer(from_fn_with_state(state.clone(), access::csrf_guard))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves the application on `listener` until `shutdown` completes, then finishes open requests.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let backend = sessions::SessionBackend::for_store(&state.store).await.context("failed to prepare the session store")?;
+    let key = sessions::session_key(&state.store, state.settings.session_secret.as_deref())
+        .await
+        .context("failed to load the session key")?;
+    let expiry_task = backend.spawn_expiry_task();
+    let layer = sessions::layer(backend, key, &state.settings);
+    let app = build_router(state, layer);
+    let result = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("the HTTP server failed");
+    expiry_task.abort();
+    result
+}

@@ -1,0 +1,156 @@
+//! The only place with SQL. One `Store` over SQLite (the default) or PostgreSQL, chosen by the URL.
+//!
+//! Each query is one SQL text run on whichever backend is connected; `$1` placeholders and
+//! `on conflict … returning` work on both. Rows decode into private `…Row` structs and leave this module as
+//! domain types. Every function here has a test that runs on both backends (tests/store).
+
+mod settings;
+mod signin_failures;
+mod users;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+pub use users::{NewUser, UserAccount};
+
+/// Why a storage call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("conflicts with an existing record ({constraint})")]
+    Conflict { constraint: String },
+    #[error("database error: {0}")]
+    Db(#[source] sqlx::Error),
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+    #[error("could not apply migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict {
+                // PostgreSQL names the constraint; SQLite only says which columns ("app_user.username").
+                constraint: db.constraint().map(str::to_owned).unwrap_or_else(|| db.message().to_owned()),
+            },
+            other => StoreError::Db(other),
+        }
+    }
+}
+
+/// The connected database.
+#[derive(Clone, Debug)]
+pub enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Handle to the database; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    backend: Backend,
+}
+
+/// Runs the same body on whichever pool is connected; `$pool` is bound to the concrete pool.
+macro_rules! on_backend {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.backend {
+            $crate::store::Backend::Sqlite($pool) => $body,
+            $crate::store::Backend::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_backend;
+
+impl Store {
+    /// Connects by URL: `postgres://…` or `postgresql://…` for PostgreSQL, anything else is a SQLite path or
+    /// `sqlite://` URL. A SQLite database (and its directory) is created when missing, in WAL mode with
+    /// foreign keys on.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            return Ok(Store::from_postgres(pool));
+        }
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        if let Some(dir) = options.get_filename().parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir).map_err(|e| StoreError::Db(sqlx::Error::Io(e)))?;
+            }
+        }
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        Ok(Store::from_sqlite(pool))
+    }
+
+    /// Wraps an open SQLite pool.
+    pub fn from_sqlite(pool: SqlitePool) -> Store {
+        Store { backend: Backend::Sqlite(pool) }
+    }
+
+    /// Wraps an open PostgreSQL pool.
+    pub fn from_postgres(pool: PgPool) -> Store {
+        Store { backend: Backend::Postgres(pool) }
+    }
+
+    /// The pool, for components that bring their own tables (the session store).
+    pub fn backend(&self) -> &Backend {
+        &self.backend
+    }
+
+    /// "SQLite" or "PostgreSQL", for the status page and logs.
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite(_) => "SQLite",
+            Backend::Postgres(_) => "PostgreSQL",
+        }
+    }
+
+    /// Applies the migrations this build carries that the database lacks.
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name()))]
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
+            Backend::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// The version of the newest applied migration, or 0 on an empty database.
+    pub async fn schema_version(&self) -> Result<i64, StoreError> {
+        const SQL: &str = "select coalesce(max(version), 0) from _sqlx_migrations where success = true";
+        let version: i64 = on_backend!(self, |pool| sqlx::query_scalar(SQL).fetch_one(pool).await?);
+        Ok(version)
+    }
+
+    /// A trivial round trip, for `/healthz`.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        const SQL: &str = "select 1";
+        let _: i32 = on_backend!(self, |pool| sqlx::query_scalar(SQL).fetch_one(pool).await?);
+        Ok(())
+    }
+
+    /// Closes every connection; used before a process exits and by restart tests.
+    pub async fn close(&self) {
+        on_backend!(self, |pool| pool.close().await)
+    }
+}
+
+/// The current instant at the precision both databases keep (microseconds), so values round-trip exactly.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::SubsecRound;
+    chrono::Utc::now().trunc_subsecs(6)
+}

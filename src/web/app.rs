@@ -1,0 +1,58 @@
+//! The HTML shell and the route table. Every route here must have an entry in `domain::access::PAGES`
+//! (a test checks it), which is what the server enforces.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use super::components::nav::NavBar;
+use super::pages::{AccountPage, AdminUsersPage, HomePage, LoginPage, NotFoundPage};
+
+/// The document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: navigation and pages.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Marks the document once the app has hydrated, so browser tests (and curious people) can tell.
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/abusedesk.css"/>
+        <Title formatter=|page: String| format!("{page} · abusedesk")/>
+        <Router>
+            <NavBar/>
+            <main class="page">
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/account") view=AccountPage/>
+                    <Route path=path!("/admin/users") view=AdminUsersPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,12 @@
+//! Server functions, one file per area. Each one starts by checking the caller's role (`auth::require`).
+
+pub mod overview;
+pub mod session;
+pub mod users;
+
+/// The application state, as Leptos provides it to every server function.
+#[cfg(feature = "ssr")]
+pub(crate) fn app_state() -> Result<crate::server::AppState, crate::error::AppError> {
+    leptos::prelude::use_context::<crate::server::AppState>()
+        .ok_or_else(|| crate::error::AppError::Internal { ref_id: "no-state".into() })
+}

@@ -1,0 +1,11 @@
+//! HTTP tests of the running application: sign-in, throttling, CSRF, role checks, sessions.
+
+// In tests a panic is the failure report, so unwrapping is the clearest way to say "this must work".
+#![allow(clippy::unwrap_used)]
+
+mod auth;
+mod csrf;
+mod helpers;
+mod roles;
+mod sessions;
+mod throttle;

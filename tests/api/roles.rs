@@ -1,0 +1,118 @@
+//! Each role against each protected page and server function. The expectations are written out here,
+//! independently of the access table in `domain::access`, so a wrong entry there fails this test.
+
+use abusedesk::domain::access::find_page;
+use abusedesk::domain::role::Role;
+use abusedesk::web::app::App;
+
+use crate::helpers::{location, TestApp};
+
+/// Who asks: a role, or nobody signed in.
+const WHO: [Option<Role>; 5] = [Some(Role::Admin), Some(Role::Analyst), Some(Role::Manager), Some(Role::Customer), None];
+
+/// Expected answer per page: 200 (shown), 403 (refused), 303 (sent to sign in).
+const PAGES: &[(&str, [u16; 5])] = &[
+    ("/", [200, 200, 200, 200, 303]),
+    ("/account", [200, 200, 200, 200, 303]),
+    ("/admin/users", [200, 403, 403, 403, 303]),
+];
+
+/// A server function's form arguments.
+type Args = &'static [(&'static str, &'static str)];
+
+/// Expected status per server function; 401 for nobody.
+const FUNCTIONS: &[(&str, Args, [u16; 5])] = &[
+    ("whoami", &[], [200, 200, 200, 200, 200]),
+    ("overview", &[], [200, 200, 200, 200, 401]),
+    ("list_users", &[], [200, 403, 403, 403, 401]),
+    ("create_user", &[("username", "newcomer"), ("display_name", ""), ("role", "analyst")], [200, 403, 403, 403, 401]),
+    ("set_user_role", &[("user_id", "1"), ("role", "manager")], [200, 403, 403, 403, 401]),
+    ("set_user_disabled", &[("user_id", "1"), ("disabled", "false")], [200, 403, 403, 403, 401]),
+    ("reset_user_password", &[("user_id", "1")], [200, 403, 403, 403, 401]),
+];
+
+async fn clients(app: &TestApp) -> Vec<reqwest::Client> {
+    let mut out = Vec::new();
+    for who in WHO {
+        out.push(match who {
+            Some(role) => app.signed_in(&format!("as-{role}"), role).await,
+            None => app.client(),
+        });
+    }
+    out
+}
+
+#[tokio::test]
+async fn every_role_gets_exactly_the_pages_it_should() {
+    let app = TestApp::spawn().await;
+    let clients = clients(&app).await;
+    for (path, expected) in PAGES {
+        for ((who, client), want) in WHO.iter().zip(&clients).zip(expected) {
+            let resp = client.get(app.url(path)).send().await.unwrap();
+            assert_eq!(resp.status().as_u16(), *want, "{who:?} GET {path}");
+            if *want == 303 {
+                assert!(location(&resp).starts_with("/login?next="), "{who:?} GET {path} → {}", location(&resp));
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_role_gets_exactly_the_server_functions_it_should() {
+    let app = TestApp::spawn().await;
+    // user 1 is a throwaway account the admin functions can act on without locking anyone out.
+    app.add_user("target", Role::Analyst).await;
+    let clients = clients(&app).await;
+    for (endpoint, args, expected) in FUNCTIONS {
+        for ((who, client), want) in WHO.iter().zip(&clients).zip(expected) {
+            let resp = app.call(client, endpoint, args).await;
+            let status = resp.status().as_u16();
+            let body = resp.text().await.unwrap_or_default();
+            // create_user succeeds once; the admin's repeat is a conflict, never a refusal.
+            let status = if *endpoint == "create_user" && status == 409 { 200 } else { status };
+            assert_eq!(status, *want, "{who:?} POST /api/{endpoint}: {body}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_login_page_is_public_and_sends_signed_in_users_home() {
+    let app = TestApp::spawn().await;
+    assert_eq!(app.client().get(app.url("/login")).send().await.unwrap().status(), 200);
+    let client = app.signed_in("frank", Role::Customer).await;
+    let resp = client.get(app.url("/login")).send().await.unwrap();
+    assert_eq!((resp.status().as_u16(), location(&resp)), (303, "/".to_owned()));
+}
+
+#[tokio::test]
+async fn an_unknown_path_is_not_found_and_health_is_public() {
+    let app = TestApp::spawn().await;
+    assert_eq!(app.client().get(app.url("/no/such/page")).send().await.unwrap().status(), 404);
+    let health = app.client().get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+    assert_eq!(health.json::<serde_json::Value>().await.unwrap()["status"], "ok");
+}
+
+#[tokio::test]
+async fn an_admin_cannot_lock_themself_out() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("root", Role::Admin).await;
+    let me = app.store.find_user_by_username("root").await.unwrap().unwrap();
+    let id = me.user_id.0.to_string();
+    let resp = app.call(&admin, "set_user_disabled", &[("user_id", &id), ("disabled", "true")]).await;
+    assert_eq!(resp.status(), 409);
+    let resp = app.call(&admin, "set_user_role", &[("user_id", &id), ("role", "customer")]).await;
+    assert_eq!(resp.status(), 409);
+    assert_eq!(app.store.find_user(me.user_id).await.unwrap().unwrap().role, Role::Admin);
+}
+
+#[tokio::test]
+async fn every_route_of_the_app_has_an_access_rule() {
+    // Rendering the route tree needs Leptos' task executor; another test may have set it up already.
+    let _ = any_spawner::Executor::init_tokio();
+    let routes = leptos_axum::generate_route_list(App);
+    assert!(!routes.is_empty());
+    for route in routes {
+        assert!(find_page(route.path()).is_some(), "route {} has no entry in domain::access::PAGES", route.path());
+    }
+}

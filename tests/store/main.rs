@@ -1,0 +1,13 @@
+//! Store tests: every store function, on SQLite and on PostgreSQL.
+//!
+//! Each test gets a fresh database: a temporary SQLite file, and a new PostgreSQL database created on the
+//! server named by `TEST_POSTGRES_URL` (dropped afterwards). Without that variable the PostgreSQL half is
+//! skipped with a printed reason, except under CI, where it is required.
+
+// In tests a panic is the failure report, so unwrapping is the clearest way to say "this must work".
+#![allow(clippy::unwrap_used)]
+
+mod backends;
+mod settings;
+mod signin_failures;
+mod users;
