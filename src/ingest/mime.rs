@@ -1,0 +1,278 @@
+//! Reading MIME: the only module that talks to `mail-parser`.
+//!
+//! It owns input clean-up (line endings, mbox `From ` lines), the flattened list of leaf parts the
+//! format parsers look at, and header access that never indexes into a part list (mail-parser's own
+//! convenience methods index `parts[0]`, which would panic on an empty message).
+
+use std::borrow::Cow;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use chrono::{DateTime, Utc};
+use mail_parser::{Header, HeaderValue, Message, MessageParser, MimeHeaders, PartType};
+
+use super::dates;
+
+/// Line endings become LF (real reports mix CRLF, LF and bare CR, even within one message) and a
+/// leading mbox `From ` envelope line is dropped, so that mail-parser sees an ordinary header block.
+pub(crate) fn normalize(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut bytes = raw.iter().copied().peekable();
+    while let Some(b) = bytes.next() {
+        if b == b'\r' {
+            if bytes.peek() == Some(&b'\n') {
+                bytes.next();
+            }
+            out.push(b'\n');
+        } else {
+            out.push(b);
+        }
+    }
+    let start = out.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(out.len());
+    out.drain(..start);
+    if out.starts_with(b"From ") || out.starts_with(b">From ") {
+        let end = out.iter().position(|&b| b == b'\n').map_or(out.len(), |p| p + 1);
+        out.drain(..end);
+    }
+    out
+}
+
+/// Parses a message; `None` when no header block can be read (or mail-parser panics, which a
+/// never-panicking entry point must not pass on).
+pub(crate) fn parse(bytes: &[u8]) -> Option<Message<'_>> {
+    let parsed = catch_unwind(AssertUnwindSafe(|| MessageParser::default().parse(bytes))).ok().flatten()?;
+    (!parsed.parts.is_empty()).then_some(parsed)
+}
+
+/// The body of a leaf part.
+#[derive(Clone, Copy)]
+pub(crate) enum Body<'a> {
+    /// A text part, already decoded to UTF-8 by its charset.
+    Text(&'a str),
+    /// Any other part, transfer-decoded.
+    Bytes(&'a [u8]),
+    /// An attached message (`message/rfc822`).
+    Message(&'a Message<'a>),
+}
+
+/// A non-multipart part of a message, in document order.
+pub(crate) struct Leaf<'a> {
+    /// `type/subtype`, lower-case; `text/plain` when the part has no Content-Type.
+    pub content_type: String,
+    /// The attachment's file name, if any.
+    pub filename: Option<String>,
+    pub body: Body<'a>,
+}
+
+impl<'a> Leaf<'a> {
+    /// The part as text: text parts as they are, other parts decoded as (lossy) UTF-8 unless they
+    /// look binary. Attached messages give `None`.
+    pub fn text(&self) -> Option<Cow<'a, str>> {
+        match self.body {
+            Body::Text(t) => Some(Cow::Borrowed(t)),
+            Body::Bytes(b) if !looks_binary(b) => Some(String::from_utf8_lossy(b)),
+            _ => None,
+        }
+    }
+
+    /// The raw bytes of a non-message part.
+    pub fn bytes(&self) -> Option<&'a [u8]> {
+        match self.body {
+            Body::Text(t) => Some(t.as_bytes()),
+            Body::Bytes(b) => Some(b),
+            Body::Message(_) => None,
+        }
+    }
+
+    /// Whether the file name ends with `suffix` (case-insensitive).
+    pub fn filename_ends_with(&self, suffix: &str) -> bool {
+        self.filename.as_deref().is_some_and(|f| f.to_ascii_lowercase().ends_with(suffix))
+    }
+}
+
+/// NUL bytes in the first kilobyte mean binary (zip, images); text never contains them.
+fn looks_binary(bytes: &[u8]) -> bool {
+    bytes.iter().take(1024).any(|&b| b == 0)
+}
+
+/// The leaf parts of `msg` (not descending into attached messages).
+pub(crate) fn leaves<'a>(msg: &'a Message<'a>) -> Vec<Leaf<'a>> {
+    msg.parts
+        .iter()
+        .filter_map(|part| {
+            let body = match &part.body {
+                PartType::Text(t) | PartType::Html(t) => Body::Text(t),
+                PartType::Binary(b) | PartType::InlineBinary(b) => Body::Bytes(b),
+                PartType::Message(m) if !m.parts.is_empty() => Body::Message(m),
+                PartType::Message(_) | PartType::Multipart(_) => return None,
+            };
+            let content_type = part.content_type().map_or_else(
+                || "text/plain".to_owned(),
+                |ct| format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or("")).to_ascii_lowercase(),
+            );
+            let filename = part.attachment_name().map(str::to_owned);
+            Some(Leaf { content_type, filename, body })
+        })
+        .collect()
+}
+
+/// The attached messages of `msg`, in order.
+pub(crate) fn attached_messages<'a>(msg: &'a Message<'a>) -> Vec<&'a Message<'a>> {
+    leaves(msg)
+        .into_iter()
+        .filter_map(|l| match l.body {
+            Body::Message(m) => Some(m),
+            _ => None,
+        })
+        .collect()
+}
+
+fn top_headers<'a>(msg: &'a Message<'a>) -> &'a [Header<'a>] {
+    msg.parts.first().map_or(&[], |p| p.headers.as_slice())
+}
+
+/// The raw value of a header, unfolded and trimmed (lossy UTF-8).
+fn raw_value(msg: &Message<'_>, h: &Header<'_>) -> String {
+    let raw = msg.raw_message.get(h.offset_start as usize..h.offset_end as usize).unwrap_or_default();
+    unfold(&String::from_utf8_lossy(raw))
+}
+
+/// Joins folded header lines and trims.
+pub(crate) fn unfold(value: &str) -> String {
+    value.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+/// The raw value of the first top-level header called `name` (case-insensitive).
+pub(crate) fn header(msg: &Message<'_>, name: &str) -> Option<String> {
+    top_headers(msg).iter().find(|h| h.name().eq_ignore_ascii_case(name)).map(|h| raw_value(msg, h))
+}
+
+/// The decoded Subject (RFC 2047 words decoded), or "".
+pub(crate) fn subject(msg: &Message<'_>) -> String {
+    top_headers(msg)
+        .iter()
+        .find(|h| h.name().eq_ignore_ascii_case("subject"))
+        .map(|h| match h.value() {
+            HeaderValue::Text(t) => unfold(t),
+            _ => raw_value(msg, h),
+        })
+        .unwrap_or_default()
+}
+
+/// The sender's address from the From header.
+pub(crate) struct Sender {
+    pub address: Option<String>,
+}
+
+impl Sender {
+    /// The domain of the address, lower-case.
+    pub fn domain(&self) -> Option<String> {
+        let address = self.address.as_deref()?;
+        address.rsplit_once('@').map(|(_, d)| d.trim_end_matches('>').to_ascii_lowercase())
+    }
+}
+
+/// The From header of `msg`.
+pub(crate) fn sender(msg: &Message<'_>) -> Sender {
+    let header = top_headers(msg).iter().find(|h| h.name().eq_ignore_ascii_case("from"));
+    let first = header.and_then(|h| h.value().as_address()).and_then(|a| a.first());
+    match first {
+        Some(addr) => Sender { address: addr.address.as_deref().map(str::to_owned) },
+        None => Sender { address: header.map(|h| raw_value(msg, h)) },
+    }
+}
+
+/// The Message-ID without angle brackets. When there are several (receiving MTAs sometimes add their
+/// own above the sender's), the last one is the sender's.
+pub(crate) fn message_id(msg: &Message<'_>) -> Option<String> {
+    let header = top_headers(msg).iter().rfind(|h| h.name().eq_ignore_ascii_case("message-id"))?;
+    let value = match header.value() {
+        HeaderValue::Text(t) => t.to_string(),
+        HeaderValue::TextList(list) => list.first().map(|t| t.to_string()).unwrap_or_default(),
+        _ => raw_value(msg, header),
+    };
+    let id = value.trim().trim_start_matches('<').trim_end_matches('>').trim().to_owned();
+    (!id.is_empty()).then_some(id)
+}
+
+/// The Date header, parsed leniently.
+pub(crate) fn date(msg: &Message<'_>) -> Option<DateTime<Utc>> {
+    header(msg, "date").and_then(|d| dates::parse(&d, None))
+}
+
+/// The raw bytes of `msg` (for an attached message, just its own span).
+pub(crate) fn raw_bytes<'a>(msg: &'a Message<'a>) -> &'a [u8] {
+    let Some(root) = msg.parts.first() else { return &[] };
+    let start = root.offset_header as usize;
+    let end = (root.offset_end as usize).max(start);
+    msg.raw_message
+        .get(start..end)
+        .filter(|s| !s.is_empty())
+        .or_else(|| msg.raw_message.get(start..))
+        .unwrap_or_default()
+}
+
+/// The decoded body text of `msg`: its inline text/plain parts; failing those its HTML parts as text;
+/// failing those any other inline text (a multipart whose boundary never appears is read as text).
+/// Read from the parts themselves rather than mail-parser's body lists, which stay empty when a nested
+/// multipart is not closed (common in truncated report attachments).
+pub(crate) fn body_text(msg: &Message<'_>) -> String {
+    let inline: Vec<(String, &str)> = leaves(msg)
+        .into_iter()
+        .filter(|l| l.filename.is_none())
+        .filter_map(|l| match l.body {
+            Body::Text(t) => Some((l.content_type, t)),
+            _ => None,
+        })
+        .collect();
+    let as_text = |t: &str| {
+        let lower = t.get(..t.len().min(2048)).unwrap_or(t).to_ascii_lowercase();
+        if lower.contains("<html") || lower.contains("<body") || lower.contains("<br") {
+            mail_parser::decoders::html::html_to_text(t)
+        } else {
+            t.to_owned()
+        }
+    };
+    let tiers: [fn(&str) -> bool; 3] =
+        [|ct| ct == "text/plain", |ct| ct == "text/html", |ct| ct != "text/plain" && ct != "text/html"];
+    for tier in tiers {
+        let text: Vec<String> = inline.iter().filter(|(ct, _)| tier(ct)).map(|(_, t)| as_text(t)).collect();
+        if text.iter().any(|t| !t.trim().is_empty()) {
+            return text.join("\n");
+        }
+    }
+    String::new()
+}
+
+/// Each top-level header as (name, unfolded raw value).
+pub(crate) fn header_pairs(msg: &Message<'_>) -> Vec<(String, String)> {
+    top_headers(msg).iter().map(|h| (h.name().to_owned(), raw_value(msg, h))).collect()
+}
+
+/// A parsed complaint with the views every format parser needs, computed once.
+pub(crate) struct Mail<'a> {
+    pub msg: &'a Message<'a>,
+    pub leaves: Vec<Leaf<'a>>,
+    pub subject: String,
+    pub sender: Sender,
+    /// The complaint's own Date: only a reference year for stamps without one, never an incident time.
+    pub date: Option<DateTime<Utc>>,
+}
+
+impl<'a> Mail<'a> {
+    pub fn new(msg: &'a Message<'a>) -> Mail<'a> {
+        Mail { msg, leaves: leaves(msg), subject: subject(msg), sender: sender(msg), date: date(msg) }
+    }
+
+    /// The textual leaves' contents, in order.
+    pub fn texts(&self) -> Vec<Cow<'a, str>> {
+        self.leaves.iter().filter_map(Leaf::text).collect()
+    }
+
+    /// The first attached message.
+    pub fn attached_message(&self) -> Option<&'a Message<'a>> {
+        self.leaves.iter().find_map(|l| match l.body {
+            Body::Message(m) => Some(m),
+            _ => None,
+        })
+    }
+}

@@ -1,0 +1,71 @@
+//! Report parsing: one raw e-mail in, zero or more structured abuse reports out.
+//!
+//! Pure: no I/O, no async, no database, and [`parse_message`] never panics. Each report format has its
+//! own module (citing its specification); the shared modules read MIME, dates, IPs, the original
+//! message and the reporter. Formats are tried from the most specific signature to the most general
+//! heuristic, and the first that recognises the message decides its [`Format`].
+
+mod acns;
+mod arf;
+mod blocklist;
+mod classify;
+mod dates;
+mod fields;
+mod fingerprint;
+mod freeform;
+mod jmrp;
+mod mime;
+mod model;
+mod original;
+mod reporter;
+mod shadowserver;
+mod spamcop;
+mod text;
+mod xarf;
+mod xarf_json;
+
+pub use model::{Format, ParseError, ParsedMessage, ParsedReport, ReportRole, ReportType};
+
+use mime::Mail;
+
+/// A format parser: `None` when the message is not in its format.
+type FormatParser = fn(&Mail<'_>) -> Option<ParsedMessage>;
+
+/// Most specific first: SpamCop reports are often ARF and ARF can carry X-ARF, so the outer
+/// signature wins; the heuristics (log notices, the Received-chain fallback) come last.
+const PARSERS: [FormatParser; 8] = [
+    spamcop::parse,
+    xarf::parse,
+    arf::parse,
+    jmrp::parse,
+    acns::parse,
+    shadowserver::parse,
+    blocklist::parse,
+    freeform::parse,
+];
+
+/// Parses one raw e-mail (as received, any line endings) into abuse reports.
+///
+/// A message no parser understands is `Ok` with [`Format::Unknown`] and no reports. A bare XARF JSON
+/// document (not wrapped in an e-mail) is accepted too.
+///
+/// # Errors
+/// [`ParseError::Empty`] for empty input, [`ParseError::Unreadable`] when no header block can be read.
+pub fn parse_message(raw: &[u8]) -> Result<ParsedMessage, ParseError> {
+    if raw.iter().all(u8::is_ascii_whitespace) {
+        return Err(ParseError::Empty);
+    }
+    let bytes = mime::normalize(raw);
+    if let Some(parsed) = xarf_json::parse_document(&bytes) {
+        return Ok(parsed);
+    }
+    let msg = mime::parse(&bytes).ok_or(ParseError::Unreadable)?;
+    let mail = Mail::new(&msg);
+    let mut parsed = PARSERS.iter().find_map(|parse| parse(&mail)).unwrap_or_else(|| {
+        let mut unknown = ParsedMessage::new(Format::Unknown);
+        unknown.warnings.push("no parser recognised this message".to_owned());
+        unknown
+    });
+    parsed.dedup_reports();
+    Ok(parsed)
+}
