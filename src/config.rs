@@ -19,6 +19,9 @@ pub struct Cli {
     /// Database: a SQLite URL or path (default sqlite://data/abusedesk.db) or postgres://user@host/db.
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
+    /// Largest message accepted, in bytes; larger ones are refused (EX_DATAERR / HTTP 413) and logged.
+    #[arg(long, env = "ABUSEDESK_MAX_MESSAGE_BYTES", global = true, default_value_t = crate::intake::DEFAULT_MAX_MESSAGE_BYTES)]
+    pub max_message_bytes: usize,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -41,6 +44,27 @@ pub enum Command {
         /// One JSON object per file and line, for scripts.
         #[arg(long)]
         json: bool,
+    },
+    /// Store one message read from standard input, then parse it (for MTA pipes). Exit status: 0 stored,
+    /// 65 refused (empty or too large), 75 not stored (try again later).
+    Ingest {
+        /// The envelope recipient the message was delivered to (abuse@…, postmaster@…).
+        #[arg(long)]
+        recipient: Option<String>,
+    },
+    /// Store and parse messages from .eml files, directories, Maildir folders and mbox files.
+    Import {
+        #[arg(required = true)]
+        paths: Vec<std::path::PathBuf>,
+        /// The envelope recipient to record for every imported message.
+        #[arg(long)]
+        recipient: Option<String>,
+    },
+    /// Parse stored messages again (after a parser improvement) and replace their reports.
+    Reparse {
+        /// Only messages whose parsing never finished.
+        #[arg(long)]
+        pending: bool,
     },
 }
 

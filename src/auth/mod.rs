@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod csrf;
 pub mod current_user;
+pub mod ingest_token;
 pub mod password;
 pub mod session;
 pub mod throttle;

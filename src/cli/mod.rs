@@ -1,6 +1,7 @@
-//! The `abusedesk` command: `serve` (default), `migrate`, `user …`, `parse`. Errors are printed with their causes
+//! The `abusedesk` command: `serve` (default), `migrate`, `user …`, `parse`, `ingest`, `import`, `reparse`. Errors are printed with their causes
 //! and end the process with a non-zero status.
 
+mod intake;
 mod parse;
 mod serve;
 mod user;
@@ -25,7 +26,7 @@ pub fn main() -> ExitCode {
         }
     };
     match runtime.block_on(run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
@@ -33,24 +34,44 @@ pub fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> anyhow::Result<()> {
-    match cli.command {
-        None => serve::run(cli.database_url, ServeArgs::parse_from_env()).await,
-        Some(Command::Serve(args)) => serve::run(cli.database_url, args).await,
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let url = cli.database_url.clone().unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+    let url = url.as_str();
+    let max_bytes = cli.max_message_bytes;
+    let done = match cli.command {
+        None => serve::run(cli.database_url, ServeArgs::parse_from_env(), max_bytes).await,
+        Some(Command::Serve(args)) => serve::run(cli.database_url, args, max_bytes).await,
+        // The one command with its own exit statuses (sysexits), which the MTA acts on.
+        Some(Command::Ingest { recipient }) => {
+            return Ok(intake::ingest(url, recipient.as_deref(), max_bytes).await)
+        }
+        Some(Command::Parse { files, json }) => parse::run(&files, json),
         Some(Command::Migrate) => {
-            let store = open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE_URL)).await?;
+            let store = open(url).await?;
             println!("database is at schema version {}", store.schema_version().await?);
             store.close().await;
             Ok(())
         }
-        Some(Command::Parse { files, json }) => parse::run(&files, json),
         Some(Command::User(cmd)) => {
-            let store = open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE_URL)).await?;
+            let store = open(url).await?;
             let result = user::run(&store, cmd).await;
             store.close().await;
             result
         }
-    }
+        Some(Command::Import { paths, recipient }) => {
+            let store = open(url).await?;
+            let result = intake::import(&store, &paths, recipient.as_deref(), max_bytes).await;
+            store.close().await;
+            result
+        }
+        Some(Command::Reparse { pending }) => {
+            let store = open(url).await?;
+            let result = intake::reparse(&store, pending).await;
+            store.close().await;
+            result
+        }
+    };
+    done.map(|()| ExitCode::SUCCESS)
 }
 
 /// Connects and brings the schema up to date.

@@ -10,7 +10,7 @@ use crate::domain::role::Role;
 use crate::server::{self, AppState, ServerSettings};
 use crate::store::Store;
 
-pub(super) async fn run(database_url: Option<String>, args: ServeArgs) -> anyhow::Result<()> {
+pub(super) async fn run(database_url: Option<String>, args: ServeArgs, max_message_bytes: usize) -> anyhow::Result<()> {
     let default_url = if args.demo { DEMO_DATABASE_URL } else { DEFAULT_DATABASE_URL };
     let url = database_url.unwrap_or_else(|| default_url.to_owned());
     let store = super::open(&url).await?;
@@ -31,13 +31,13 @@ pub(super) async fn run(database_url: Option<String>, args: ServeArgs) -> anyhow
 
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("failed to listen on {addr}"))?;
     println!("\nabusedesk is running at http://{addr} ({}). Stop it with Ctrl-C.\n", store.backend_name());
-    let state = AppState { leptos_options: options, store: store.clone(), settings: Arc::new(settings(&args)) };
+    let state = AppState { leptos_options: options, store: store.clone(), settings: Arc::new(settings(&args, max_message_bytes)) };
     let result = server::serve(listener, state, shutdown_signal()).await;
     store.close().await;
     result
 }
 
-fn settings(args: &ServeArgs) -> ServerSettings {
+fn settings(args: &ServeArgs, max_message_bytes: usize) -> ServerSettings {
     ServerSettings {
         secure_cookies: args.secure_cookies,
         trusted_origins: args.trusted_origins.iter().map(|o| o.trim_end_matches('/').to_owned()).collect(),
@@ -45,6 +45,7 @@ fn settings(args: &ServeArgs) -> ServerSettings {
         session_idle: time::Duration::minutes(i64::from(args.session_idle_minutes.max(1))),
         session_secret: args.session_secret.clone(),
         demo: args.demo,
+        max_message_bytes,
         ..ServerSettings::default()
     }
 }

@@ -40,11 +40,17 @@ pub struct Page {
     pub in_nav: bool,
 }
 
+/// The desk's own people: everyone but customers.
+pub const STAFF: &[Role] = &[Role::Analyst, Role::Manager, Role::Admin];
+
 /// Every page of the UI. A test checks that the Leptos route table and this list agree.
 pub const PAGES: &[Page] = &[
     Page { path: "/login", title: "Sign in", access: Access::Public, in_nav: false },
     Page { path: "/", title: "Overview", access: Access::SignedIn, in_nav: true },
+    Page { path: "/messages", title: "Intake", access: Access::Roles(STAFF), in_nav: true },
+    Page { path: "/messages/:id", title: "Message", access: Access::Roles(STAFF), in_nav: false },
     Page { path: "/admin/users", title: "Users", access: Access::Roles(&[Role::Admin]), in_nav: true },
+    Page { path: "/admin/tokens", title: "Tokens", access: Access::Roles(&[Role::Admin]), in_nav: true },
     Page { path: "/account", title: "Account", access: Access::SignedIn, in_nav: true },
 ];
 

@@ -2,14 +2,17 @@
 
 pub mod access;
 pub mod api;
+pub mod ingest_api;
 pub mod sessions;
 pub mod signin;
 pub mod state;
+pub mod upload;
 
 use std::future::Future;
 use std::net::SocketAddr;
 
 use anyhow::Context;
+use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use axum::Router;
@@ -25,10 +28,15 @@ use crate::web::app::{shell, App};
 pub fn build_router(state: AppState, sessions: SessionLayer) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
+    // Room for the multipart framing around a message of the largest accepted size.
+    let upload_limit = state.settings.max_message_bytes.saturating_add(64 * 1024);
     Router::new()
         .route("/healthz", get(api::healthz))
         .route("/auth/signin", post(signin::sign_in))
         .route("/auth/signout", post(signin::sign_out))
+        // The body limit is the ingest handler's own (it answers 413 with a reason), not axum's 2 MB default.
+        .route("/api/v1/messages", post(ingest_api::receive_message).layer(DefaultBodyLimit::disable()))
+        .route("/messages/upload", post(upload::upload_message).layer(DefaultBodyLimit::max(upload_limit)))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // A request passes the layers from the last added to the first: it is traced, then refused if it is

@@ -24,6 +24,8 @@ pub struct ServerSettings {
     pub throttle: ThrottlePolicy,
     /// The database holds the demo dataset; the UI says so.
     pub demo: bool,
+    /// Largest message the ingest API and uploads accept, in bytes.
+    pub max_message_bytes: usize,
 }
 
 impl std::fmt::Debug for ServerSettings {
@@ -36,6 +38,7 @@ impl std::fmt::Debug for ServerSettings {
             .field("session_secret", &self.session_secret.as_ref().map(|_| "[redacted]"))
             .field("throttle", &self.throttle)
             .field("demo", &self.demo)
+            .field("max_message_bytes", &self.max_message_bytes)
             .finish()
     }
 }
@@ -50,6 +53,7 @@ impl Default for ServerSettings {
             session_secret: None,
             throttle: ThrottlePolicy::default(),
             demo: false,
+            max_message_bytes: crate::intake::DEFAULT_MAX_MESSAGE_BYTES,
         }
     }
 }

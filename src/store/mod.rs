@@ -4,6 +4,9 @@
 //! `on conflict … returning` work on both. Rows decode into private `…Row` structs and leave this module as
 //! domain types. Every function here has a test that runs on both backends (tests/store).
 
+mod ingest_tokens;
+mod messages;
+mod reports;
 mod settings;
 mod signin_failures;
 mod users;
@@ -14,6 +17,9 @@ use std::time::Duration;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
+pub use ingest_tokens::IngestTokenView;
+pub use messages::{Channel, IntakeCounts, MessageSummary, NewArrival, ParseStatus, ParseStatusName, StoredArrival};
+pub use reports::{ParseOutcome, StoredReport};
 pub use users::{NewUser, UserAccount};
 
 /// Why a storage call failed.

@@ -7,7 +7,9 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use super::components::nav::NavBar;
-use super::pages::{AccountPage, AdminUsersPage, HomePage, LoginPage, NotFoundPage};
+use super::pages::{
+    AccountPage, AdminTokensPage, AdminUsersPage, HomePage, LoginPage, MessagePage, MessagesPage, NotFoundPage,
+};
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -50,7 +52,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/account") view=AccountPage/>
+                    <Route path=path!("/messages") view=MessagesPage/>
+                    <Route path=path!("/messages/:id") view=MessagePage/>
                     <Route path=path!("/admin/users") view=AdminUsersPage/>
+                    <Route path=path!("/admin/tokens") view=AdminTokensPage/>
                 </Routes>
             </main>
         </Router>

@@ -88,6 +88,8 @@ impl TestApp {
             .cookie_provider(jar)
             .default_headers(headers)
             .redirect(Policy::none())
+            // A server that never answers fails the test instead of hanging the whole run.
+            .timeout(std::time::Duration::from_secs(60))
             .build()
             .expect("client")
     }

@@ -6,6 +6,7 @@
 mod auth;
 mod csrf;
 mod helpers;
+mod intake;
 mod roles;
 mod sessions;
 mod throttle;

@@ -1,7 +1,9 @@
-//! The command line, run as a real process: `abusedesk parse`.
+//! The command line, run as a real process: `abusedesk parse`, and (in `intake`) `ingest`, `import`, `reparse`.
 
 // In tests a panic is the failure report, so unwrapping is the clearest way to say "this must work".
 #![allow(clippy::unwrap_used)]
+
+mod intake;
 
 use std::process::Command;
 

@@ -8,6 +8,8 @@
 #![allow(clippy::unwrap_used)]
 
 mod backends;
+mod demo;
+mod messages;
 mod settings;
 mod signin_failures;
 mod users;

@@ -1,7 +1,9 @@
 //! Server functions, one file per area. Each one starts by checking the caller's role (`auth::require`).
 
+pub mod messages;
 pub mod overview;
 pub mod session;
+pub mod tokens;
 pub mod users;
 
 /// The application state, as Leptos provides it to every server function.

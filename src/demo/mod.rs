@@ -1,11 +1,14 @@
 //! The demo dataset behind `abusedesk serve --demo`: enough for a newcomer to see every capability of the
 //! desk within a minute. Each capability adds its own demo data here.
 
-use anyhow::bail;
+mod mail;
+
+use anyhow::{bail, Context};
 
 use crate::auth::accounts;
 use crate::domain::role::Role;
-use crate::store::{self, Store};
+use crate::intake;
+use crate::store::{self, Channel, Store};
 
 const DEMO_MARK: &str = "demo_dataset";
 
@@ -41,6 +44,11 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoAccount>> {
         // A disabled account, so the admin page shows what one looks like.
         let former = accounts::create_account_with_password(store, "jo", "Jo Former-Analyst", Role::Analyst, &password("jo"), false).await?;
         accounts::set_disabled(store, None, former.user_id, true).await?;
+        for m in mail::messages(store::now()) {
+            intake::receive(store, &m.raw, Channel::Mta, Some(m.recipient), intake::DEFAULT_MAX_MESSAGE_BYTES)
+                .await
+                .context("failed to store a demo message")?;
+        }
         store.put_setting(DEMO_MARK, "1", store::now()).await?;
     }
     Ok(PEOPLE

@@ -1,0 +1,53 @@
+//! Bearer tokens for machines that post messages (`POST /api/v1/messages`): generation, hashing and the
+//! check. A token is shown once when created; the database keeps only its SHA-256, so a leaked database
+//! does not leak working tokens. Tokens are long random strings, so a fast hash is enough (no argon2).
+
+use sha2::{Digest, Sha256};
+
+use crate::domain::ids::UserId;
+use crate::store::{self, Store, StoreError};
+
+/// Every token starts with this, so a leaked one is easy to recognise in logs and secret scanners.
+const PREFIX: &str = "adk_";
+
+/// A token just created: `token` is shown to the admin once and never again.
+#[derive(Debug)]
+pub struct IssuedToken {
+    pub ingest_token_id: i64,
+    pub token: String,
+}
+
+/// Why a token could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("give the token a name that says where it is used (1 to 80 characters)")]
+    BadName,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Creates a token under `name` ("postfix on mx1").
+pub async fn create(store: &Store, name: &str, created_by: Option<UserId>) -> Result<IssuedToken, TokenError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 80 {
+        return Err(TokenError::BadName);
+    }
+    let token = format!("{PREFIX}{}", hex::encode(rand::random::<[u8; 32]>()));
+    let ingest_token_id = store.insert_ingest_token(name, &hash(&token), created_by, store::now()).await?;
+    Ok(IssuedToken { ingest_token_id, token })
+}
+
+/// The id of the live token presented in an `Authorization: Bearer …` header value, if it is one.
+pub async fn check(store: &Store, authorization: Option<&str>) -> Result<Option<i64>, StoreError> {
+    let Some(token) = authorization.and_then(|v| v.strip_prefix("Bearer ")).map(str::trim) else {
+        return Ok(None);
+    };
+    if !token.starts_with(PREFIX) {
+        return Ok(None);
+    }
+    store.use_ingest_token(&hash(token), store::now()).await
+}
+
+fn hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}

@@ -1,0 +1,173 @@
+//! `abusedesk ingest` (one message on standard input, for MTA pipes), `abusedesk import PATH…` (bulk) and
+//! `abusedesk reparse`.
+//!
+//! `ingest` follows sysexits(3), which Postfix, Exim and procmail understand: 0 once the message is durably
+//! stored (parsed or not), 65 (EX_DATAERR) when it is refused for good (empty, over the size limit), 75
+//! (EX_TEMPFAIL) when it could not be stored, so the MTA keeps it and retries. It never exits 0 for a
+//! message that was not stored.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::intake::{self, sources, IntakeError};
+use crate::store::{Channel, ParseStatus, Store};
+
+const EX_DATAERR: u8 = 65;
+const EX_TEMPFAIL: u8 = 75;
+
+/// Reads one message from standard input and stores it.
+pub(super) async fn ingest(database_url: &str, recipient: Option<&str>, max_bytes: usize) -> ExitCode {
+    let mut raw = Vec::new();
+    // One byte over the limit is enough to know the message is too large without reading all of it.
+    let limit = u64::try_from(max_bytes).unwrap_or(u64::MAX).saturating_add(1);
+    if let Err(e) = std::io::stdin().lock().take(limit).read_to_end(&mut raw) {
+        eprintln!("abusedesk ingest: cannot read the message: {e}");
+        return ExitCode::from(EX_TEMPFAIL);
+    }
+    let store = match super::open(database_url).await {
+        Ok(store) => store,
+        Err(e) => {
+            eprintln!("abusedesk ingest: message not stored, try again later: {e:#}");
+            return ExitCode::from(EX_TEMPFAIL);
+        }
+    };
+    let result = intake::receive(&store, &raw, Channel::Mta, recipient, max_bytes).await;
+    store.close().await;
+    match result {
+        Ok(receipt) => {
+            tracing::info!(
+                message.id = receipt.inbound_message_id,
+                copy = receipt.copy,
+                status = receipt.status.as_str(),
+                reports = receipt.reports,
+                "message received"
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e @ (IntakeError::Empty | IntakeError::TooLarge { .. })) => {
+            tracing::warn!(error = %e, "message refused");
+            eprintln!("abusedesk ingest: message refused: {e}");
+            ExitCode::from(EX_DATAERR)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "message not stored");
+            eprintln!("abusedesk ingest: message not stored, try again later: {e}");
+            ExitCode::from(EX_TEMPFAIL)
+        }
+    }
+}
+
+/// Imports every message under `paths`, with a progress bar and a summary. Fails (non-zero exit) when any
+/// message could not be read or stored; unrecognised messages are stored and are not failures.
+pub(super) async fn import(
+    store: &Store,
+    paths: &[PathBuf],
+    recipient: Option<&str>,
+    max_bytes: usize,
+) -> anyhow::Result<()> {
+    let files = sources::expand(paths);
+    let bar = ProgressBar::new(files.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} files  {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut summary = ImportSummary::default();
+    for (path, error) in files {
+        bar.inc(1);
+        if let Some(error) = error {
+            summary.failures.push(format!("{}: {error}", path.display()));
+            continue;
+        }
+        for found in sources::read_file(&path) {
+            summary.messages += 1;
+            let bytes = match found.bytes {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    summary.failures.push(format!("{}: {e}", found.origin));
+                    continue;
+                }
+            };
+            match intake::receive(store, &bytes, Channel::Import, recipient, max_bytes).await {
+                Ok(receipt) => summary.count(&found.origin, &receipt),
+                Err(e) => summary.failures.push(format!("{}: {e}", found.origin)),
+            }
+            bar.set_message(format!("{} reports", summary.reports));
+        }
+    }
+    bar.finish_and_clear();
+    summary.print();
+    if summary.failures.is_empty() {
+        Ok(())
+    } else {
+        anyhow::bail!("{} message(s) could not be imported", summary.failures.len())
+    }
+}
+
+#[derive(Default)]
+struct ImportSummary {
+    messages: usize,
+    stored: usize,
+    copies: usize,
+    reports: usize,
+    unrecognised: Vec<String>,
+    failures: Vec<String>,
+}
+
+impl ImportSummary {
+    fn count(&mut self, origin: &str, receipt: &intake::Receipt) {
+        if receipt.copy {
+            self.copies += 1;
+        } else {
+            self.stored += 1;
+        }
+        self.reports += receipt.reports;
+        if matches!(receipt.status, ParseStatus::Unrecognised | ParseStatus::Failed) {
+            let why = receipt.detail.as_deref().unwrap_or("not recognised");
+            self.unrecognised.push(format!("{origin}: {why}"));
+        }
+    }
+
+    fn print(&self) {
+        println!(
+            "{} messages read: {} stored, {} copies of messages already stored, {} failed; {} reports",
+            self.messages,
+            self.stored,
+            self.copies,
+            self.failures.len(),
+            self.reports
+        );
+        if !self.unrecognised.is_empty() {
+            println!("\nStored but not recognised ({}), kept for a person or a better parser:", self.unrecognised.len());
+            for line in &self.unrecognised {
+                println!("  {line}");
+            }
+        }
+        if !self.failures.is_empty() {
+            println!("\nFailed ({}):", self.failures.len());
+            for line in &self.failures {
+                println!("  {line}");
+            }
+        }
+    }
+}
+
+/// Parses stored messages again, oldest first, in batches.
+pub(super) async fn reparse(store: &Store, pending_only: bool) -> anyhow::Result<()> {
+    let (mut after, mut messages, mut reports, mut failed) = (0_i64, 0_usize, 0_usize, 0_usize);
+    loop {
+        let ids = store.list_message_ids(after, pending_only, 500).await.context("failed to list messages")?;
+        let Some(&last) = ids.last() else { break };
+        after = last;
+        for id in ids {
+            let summary = intake::reparse(store, id).await.with_context(|| format!("failed to reparse message {id}"))?;
+            messages += 1;
+            reports += summary.reports;
+            failed += usize::from(summary.status != ParseStatus::Parsed);
+        }
+    }
+    println!("{messages} messages parsed again: {reports} reports; {failed} not recognised or unreadable");
+    Ok(())
+}

@@ -1,0 +1,165 @@
+//! The intake: received messages, what was parsed from them, and the raw bytes. Staff only (analysts,
+//! managers, admins): raw messages carry complainant identities, which customers must never see.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::domain::access::STAFF;
+use crate::error::AppError;
+
+/// Messages per page of the intake list.
+pub const PAGE_SIZE: i64 = 50;
+
+/// Totals shown above the list.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntakeTotals {
+    pub messages: i64,
+    pub arrivals: i64,
+    pub pending: i64,
+    pub parsed: i64,
+    pub unrecognised: i64,
+    pub failed: i64,
+    pub reports: i64,
+}
+
+/// One received message in a list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageRow {
+    pub id: i64,
+    pub received_at: DateTime<Utc>,
+    pub size_bytes: i64,
+    pub status: String,
+    pub format: Option<String>,
+    pub detail: Option<String>,
+    pub reports: i64,
+    pub arrivals: i64,
+    pub recipients: Option<String>,
+    pub sha256: String,
+}
+
+/// A page of the intake.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntakeList {
+    pub totals: IntakeTotals,
+    pub messages: Vec<MessageRow>,
+}
+
+/// One parsed report, as staff see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportRow {
+    pub id: i64,
+    pub report_type: String,
+    pub role: String,
+    pub source_ip: String,
+    pub source_port: Option<i32>,
+    pub incident_time: Option<DateTime<Utc>>,
+    pub reporter: String,
+    pub reporter_ref: Option<String>,
+    pub urls: Vec<String>,
+    pub original_message_id: Option<String>,
+    pub complainant: Option<String>,
+}
+
+/// A message with its reports and its raw text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageDetail {
+    pub message: MessageRow,
+    pub reports: Vec<ReportRow>,
+    /// The raw message as text (invalid UTF-8 shown as replacement characters; the stored bytes are intact).
+    pub raw: String,
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::store::MessageSummary> for MessageRow {
+    fn from(m: crate::store::MessageSummary) -> Self {
+        MessageRow {
+            id: m.inbound_message_id,
+            received_at: m.first_received_at,
+            size_bytes: m.size_bytes,
+            status: m.parse_status.0.as_str().to_owned(),
+            format: m.parse_format,
+            detail: m.parse_detail,
+            reports: m.report_count,
+            arrivals: m.arrivals,
+            recipients: m.recipients,
+            sha256: m.sha256,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::store::StoredReport> for ReportRow {
+    fn from(r: crate::store::StoredReport) -> Self {
+        ReportRow {
+            id: r.report_id,
+            report_type: r.report_type,
+            role: r.role,
+            source_ip: r.source_ip,
+            source_port: r.source_port,
+            incident_time: r.incident_time,
+            reporter: r.reporter,
+            reporter_ref: r.reporter_ref,
+            urls: serde_json::from_str(&r.urls).unwrap_or_default(),
+            original_message_id: r.original_message_id,
+            complainant: r.complainant,
+        }
+    }
+}
+
+/// A page of received messages, newest first; `status` filters by parse status (empty for all).
+#[server(endpoint = "list_messages")]
+pub async fn list_messages(status: String, page: i64) -> Result<IntakeList, AppError> {
+    crate::auth::require(STAFF)?;
+    let state = super::app_state()?;
+    let status = match status.as_str() {
+        "" => None,
+        "pending" => Some(crate::store::ParseStatus::Pending),
+        "parsed" => Some(crate::store::ParseStatus::Parsed),
+        "unrecognised" => Some(crate::store::ParseStatus::Unrecognised),
+        "failed" => Some(crate::store::ParseStatus::Failed),
+        _ => return Err(AppError::invalid("status", "unknown parse status")),
+    };
+    let offset = page.max(0).saturating_mul(PAGE_SIZE);
+    let counts = state.store.count_intake().await?;
+    let messages = state.store.list_messages(status, PAGE_SIZE, offset).await?;
+    Ok(IntakeList {
+        totals: IntakeTotals {
+            messages: counts.messages,
+            arrivals: counts.arrivals,
+            pending: counts.pending,
+            parsed: counts.parsed,
+            unrecognised: counts.unrecognised,
+            failed: counts.failed,
+            reports: counts.reports,
+        },
+        messages: messages.into_iter().map(MessageRow::from).collect(),
+    })
+}
+
+/// One message with its reports and raw text.
+#[server(endpoint = "get_message")]
+pub async fn get_message(id: i64) -> Result<MessageDetail, AppError> {
+    crate::auth::require(STAFF)?;
+    let state = super::app_state()?;
+    let not_found = || AppError::NotFound { what: format!("message {id}") };
+    let message = state.store.find_message(id).await?.ok_or_else(not_found)?;
+    let raw = state.store.find_message_raw(id).await?.ok_or_else(not_found)?;
+    let reports = state.store.list_message_reports(id).await?;
+    Ok(MessageDetail {
+        message: message.into(),
+        reports: reports.into_iter().map(ReportRow::from).collect(),
+        raw: String::from_utf8_lossy(&raw).into_owned(),
+    })
+}
+
+/// Parses one stored message again and replaces its reports.
+#[server(endpoint = "reparse_message")]
+pub async fn reparse_message(id: i64) -> Result<String, AppError> {
+    let user = crate::auth::require(STAFF)?;
+    let state = super::app_state()?;
+    let summary = crate::intake::reparse(&state.store, id).await?;
+    tracing::info!(by = %user.user_id, message.id = id, reports = summary.reports, "message parsed again");
+    Ok(format!("Parsed again: {} report(s), status {}.", summary.reports, summary.status.as_str()))
+}

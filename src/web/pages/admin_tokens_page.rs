@@ -1,0 +1,89 @@
+//! Ingest tokens for the HTTP API: create one per sending system, revoke it when that system goes.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::web::components::notice::ActionNotice;
+use crate::web::components::time::utc_minutes;
+use crate::web::fns::tokens::{list_ingest_tokens, CreateIngestToken, RevokeIngestToken, TokenRow};
+
+/// The token list and the form for a new one.
+#[component]
+pub fn AdminTokensPage() -> impl IntoView {
+    let create = ServerAction::<CreateIngestToken>::new();
+    let revoke = ServerAction::<RevokeIngestToken>::new();
+    let tokens = Resource::new(move || (create.version().get(), revoke.version().get()), |_| list_ingest_tokens());
+    let created = Signal::derive(move || create.value().get());
+    let revoked = Signal::derive(move || revoke.value().get());
+    view! {
+        <Title text="Ingest tokens"/>
+        <h1>"Ingest tokens"</h1>
+        <section class="card">
+            <p class="muted">
+                "Systems that post complaints to " <code>"POST /api/v1/messages"</code>
+                " send one of these as " <code>"Authorization: Bearer …"</code> "."
+            </p>
+            <ActionForm action=create attr:class="row">
+                <label><span>"Used by"</span><input name="name" placeholder="postfix on mx1" required/></label>
+                <button type="submit">"Create token"</button>
+            </ActionForm>
+            <ActionNotice
+                result=created
+                success=|t: &String| format!("New token (shown only now, copy it): {t}")
+            />
+        </section>
+        <ActionNotice result=revoked success=|_: &()| "Token revoked.".to_owned()/>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match tokens.await {
+                    Ok(list) => view! { <TokenTable list revoke/> }.into_any(),
+                    Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn TokenTable(list: Vec<TokenRow>, revoke: ServerAction<RevokeIngestToken>) -> impl IntoView {
+    let rows = list
+        .into_iter()
+        .map(|t| {
+            let id = t.id.to_string();
+            let live = t.revoked_at.is_none();
+            view! {
+                <tr class:disabled=!live>
+                    <td>{t.name}</td>
+                    <td>{t.created_by.unwrap_or_default()}</td>
+                    <td>{utc_minutes(&t.created_at)}</td>
+                    <td>{t.last_used_at.map(|u| utc_minutes(&u)).unwrap_or_else(|| "never".to_owned())}</td>
+                    <td>
+                        {match t.revoked_at {
+                            Some(at) => view! { <span>{format!("revoked {}", utc_minutes(&at))}</span> }.into_any(),
+                            None => view! {
+                                <ActionForm action=revoke attr:class="inline">
+                                    <input type="hidden" name="id" value=id/>
+                                    <button type="submit" class="small">"Revoke"</button>
+                                </ActionForm>
+                            }.into_any(),
+                        }}
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="grid" id="tokens">
+            <thead>
+                <tr>
+                    <th scope="col">"Used by"</th>
+                    <th scope="col">"Created by"</th>
+                    <th scope="col">"Created"</th>
+                    <th scope="col">"Last used"</th>
+                    <th scope="col">"Status"</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
