@@ -54,10 +54,13 @@ create table report (
     complainant text,
     complainant_hash text,
     evidence text,
+    -- Set when a person entered the report by hand (a message no parser understood): who did it.
+    entered_by bigint,
     created_at timestamptz not null,
     updated_at timestamptz not null,
     constraint report_message_fkey foreign key (inbound_message_id) references inbound_message (inbound_message_id),
-    constraint report_message_position_key unique (inbound_message_id, position)
+    constraint report_message_position_key unique (inbound_message_id, position),
+    constraint report_entered_by_fkey foreign key (entered_by) references app_user (user_id)
 );
 create index report_source_ip on report (source_ip);
 create index report_reporter_ref on report (reporter, reporter_ref);

@@ -36,6 +36,29 @@ pub(crate) fn normalize(raw: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The most MIME containers (multipart parts and attached messages) a message may have. Real reports have
+/// a handful (a report wrapping a complaint wrapping the original is about six); mail-parser and our own
+/// walk recurse per level, and thousands of levels overflow the stack, which no `catch_unwind` can stop.
+pub(crate) const MAX_CONTAINERS: usize = 64;
+
+/// How many MIME containers a message may declare: its `Content-Type: multipart/…` and `message/…` headers
+/// (and folded ones whose value starts on the next line). An upper bound of the nesting depth, counted
+/// without parsing.
+pub(crate) fn containers(bytes: &[u8]) -> usize {
+    bytes
+        .split(|&b| b == b'\n')
+        .filter(|line| {
+            let line = line.trim_ascii_start();
+            line.len() >= 13 && line[..13].eq_ignore_ascii_case(b"content-type:") && {
+                let value = line[13..].trim_ascii_start();
+                let starts = |p: &[u8]| value.len() >= p.len() && value[..p.len()].eq_ignore_ascii_case(p);
+                // An empty value may continue on a folded line: count it, erring on the safe side.
+                value.is_empty() || starts(b"multipart/") || starts(b"message/")
+            }
+        })
+        .count()
+}
+
 /// Parses a message; `None` when no header block can be read (or mail-parser panics, which a
 /// never-panicking entry point must not pass on).
 pub(crate) fn parse(bytes: &[u8]) -> Option<Message<'_>> {

@@ -50,12 +50,16 @@ const PARSERS: [FormatParser; 8] = [
 /// document (not wrapped in an e-mail) is accepted too.
 ///
 /// # Errors
-/// [`ParseError::Empty`] for empty input, [`ParseError::Unreadable`] when no header block can be read.
+/// [`ParseError::Empty`] for empty input, [`ParseError::Unreadable`] when no header block can be read,
+/// [`ParseError::TooDeep`] for pathological MIME nesting.
 pub fn parse_message(raw: &[u8]) -> Result<ParsedMessage, ParseError> {
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Err(ParseError::Empty);
     }
     let bytes = mime::normalize(raw);
+    if mime::containers(&bytes) > mime::MAX_CONTAINERS {
+        return Err(ParseError::TooDeep(mime::MAX_CONTAINERS));
+    }
     if let Some(parsed) = xarf_json::parse_document(&bytes) {
         return Ok(parsed);
     }

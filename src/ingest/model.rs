@@ -159,6 +159,9 @@ pub enum ParseError {
     /// No RFC 5322 header section could be read from the input.
     #[error("the input is not a readable e-mail message")]
     Unreadable,
+    /// More nested MIME containers than any real report has; parsing it could exhaust the stack.
+    #[error("the message has more than {0} nested MIME parts (multipart or attached messages); not parsed")]
+    TooDeep(usize),
 }
 
 #[cfg(test)]

@@ -137,7 +137,7 @@ async fn parse_and_store(store: &Store, id: i64, raw: Vec<u8>) -> Result<ParseSu
     // caught by the blocking task and recorded as a failed parse, never passed on.
     let parsed = tokio::task::spawn_blocking(move || parse_message(&raw))
         .await
-        .unwrap_or_else(|_| Err(crate::ingest::ParseError::Unreadable));
+        .unwrap_or(Err(crate::ingest::ParseError::Unreadable));
     let key = complainant_key(store).await?;
     let (status, format, detail, reports) = match parsed {
         Ok(ParsedMessage { format: Format::Unknown, warnings, .. }) => {

@@ -125,3 +125,39 @@ async fn customers_can_neither_upload_nor_read_raw_messages() {
     assert_eq!(call.status(), 403);
     assert_eq!(app.store.count_intake().await.unwrap().arrivals, 1, "the customer's upload stored nothing");
 }
+
+#[tokio::test]
+async fn staff_enter_a_report_by_hand_for_a_message_no_parser_understood() {
+    let app = TestApp::spawn().await;
+    let token = token(&app).await;
+    let receipt: serde_json::Value =
+        post_message(&app, Some(&token), b"Subject: ssh\n\nsomeone is hammering my server\n", "").await.json().await.unwrap();
+    let id = receipt["inbound_message_id"].as_i64().unwrap().to_string();
+    let call = |client: reqwest::Client, ip: &'static str| {
+        let id = id.clone();
+        let app = &app;
+        async move {
+            let args = [
+                ("message_id", id.as_str()),
+                ("source_ip", ip),
+                ("source_port", ""),
+                ("report_type", "scanning"),
+                ("incident_time", "2024-03-04T10:00"),
+                ("reporter", "Pat Neighbour"),
+            ];
+            app.call(&client, "add_manual_report", &args).await
+        }
+    };
+    let customer = app.signed_in("acme", Role::Customer).await;
+    assert_eq!(call(customer, "192.0.2.7").await.status(), 403);
+    let alex = app.signed_in("alex", Role::Analyst).await;
+    let bad = call(alex.clone(), "not-an-ip").await;
+    assert_eq!(bad.status(), 400);
+    assert!(bad.text().await.unwrap().contains("not an IPv4 or IPv6 address"));
+    assert_eq!(call(alex, "192.0.2.7").await.status(), 200);
+    let stored = app.store.list_message_reports(id.parse().unwrap()).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!((stored[0].source_ip.as_str(), stored[0].report_type.as_str()), ("192.0.2.7", "scanning"));
+    assert_eq!(stored[0].incident_time, "2024-03-04T10:00:00Z".parse().ok());
+    assert_eq!(stored[0].entered_by.as_deref(), Some("alex"));
+}

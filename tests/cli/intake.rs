@@ -121,3 +121,25 @@ async fn reparse_parses_every_stored_message_again_without_adding_reports() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("2 messages parsed again"));
     assert_eq!(counts(&db).await, before);
 }
+
+#[tokio::test]
+async fn a_locked_database_gets_ex_tempfail_and_the_retry_stores_the_message_exactly_once() {
+    use sqlx::Connection;
+    let (dir, db) = temp_db();
+    assert_eq!(run(&db, &["migrate"], b"").status.code(), Some(0));
+    let aol = std::fs::read(format!("{}/{AOL}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+
+    // Another writer holds the database: the ingest cannot store and must tell the MTA to retry.
+    let mut blocker = sqlx::SqliteConnection::connect(&format!("sqlite://{}/desk.db", dir.path().display())).await.unwrap();
+    sqlx::query("begin immediate").execute(&mut blocker).await.unwrap();
+    let out = run(&db, &["ingest"], &aol);
+    assert_eq!(out.status.code(), Some(75), "{}", String::from_utf8_lossy(&out.stderr));
+    sqlx::query("rollback").execute(&mut blocker).await.unwrap();
+    blocker.close().await.unwrap();
+    assert_eq!(counts(&db).await.arrivals, 0, "nothing half-stored");
+
+    // The MTA's retry stores it once; a further duplicate delivery is only counted.
+    assert_eq!(run(&db, &["ingest"], &aol).status.code(), Some(0));
+    let c = counts(&db).await;
+    assert_eq!((c.messages, c.arrivals, c.reports), (1, 1, 1));
+}

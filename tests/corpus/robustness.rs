@@ -1,6 +1,6 @@
 //! No input may panic: every fixture truncated at many lengths and with bytes corrupted.
 
-use abusedesk::ingest::parse_message;
+use abusedesk::ingest::{parse_message, ParseError};
 
 use crate::helpers::fixture;
 
@@ -68,4 +68,30 @@ fn corrupted_fixtures_do_not_panic() {
             assert!(result.is_ok(), "{name} corruption round {round} panicked");
         }
     }
+}
+
+#[test]
+fn deeply_nested_mime_does_not_overflow_the_stack() {
+    // 2,000 levels of multipart, and 2,000 levels of attached messages: far past anything real.
+    let mut multipart = String::from("text/plain body\n");
+    for depth in 0..2_000 {
+        multipart = format!(
+            "Content-Type: multipart/mixed; boundary=\"b{depth}\"\n\n--b{depth}\n{multipart}\n--b{depth}--\n"
+        );
+    }
+    let multipart = format!("From: a@example.org\nSubject: nested\nMIME-Version: 1.0\n{multipart}");
+    assert_eq!(parse_message(multipart.as_bytes()), Err(ParseError::TooDeep(64)));
+
+    let mut attached = String::from("Subject: innermost\n\nbody\n");
+    for _ in 0..2_000 {
+        attached = format!("Subject: wrapper\nContent-Type:\n message/rfc822\n\n{attached}");
+    }
+    assert_eq!(parse_message(attached.as_bytes()), Err(ParseError::TooDeep(64)), "folded headers count too");
+
+    // Ordinary nesting (a report wrapping a complaint wrapping the original) is parsed as usual.
+    let mut shallow = String::from("Subject: innermost\n\nbody\n");
+    for _ in 0..6 {
+        shallow = format!("Subject: wrapper\nContent-Type: message/rfc822\n\n{shallow}");
+    }
+    assert!(parse_message(shallow.as_bytes()).is_ok());
 }

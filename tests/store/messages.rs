@@ -125,3 +125,37 @@ async fn ingest_tokens_work_until_revoked() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn reports_entered_by_hand_record_who_and_survive_reparsing() {
+    use abusedesk::domain::role::Role;
+    use abusedesk::store::NewUser;
+    on_each_backend(|s: Store| async move {
+        let now = store::now();
+        let user = NewUser {
+            username: "alex".into(),
+            display_name: "Alex".into(),
+            password_hash: "x".into(),
+            role: Role::Analyst,
+            must_change_password: false,
+        };
+        let alex = s.insert_user(&user, now).await.unwrap();
+        let id = s.record_arrival(&arrival(b"Subject: ssh\n\nhammering", "ccc", Channel::Mta, None)).await.unwrap().inbound_message_id;
+        let none = ParseOutcome { status: ParseStatus::Unrecognised, format: None, detail: None, reports: vec![] };
+        s.store_parse_outcome(id, &none, now).await.unwrap();
+
+        let mut report = parse_message(AOL).unwrap().reports.remove(0);
+        report.source_ip = "192.0.2.9".parse().unwrap();
+        let first = s.add_manual_report(id, &report, alex, now).await.unwrap();
+        let second = s.add_manual_report(id, &report, alex, now).await.unwrap();
+        assert_ne!(first, second);
+        s.store_parse_outcome(id, &none, now).await.unwrap();
+
+        let stored = s.list_message_reports(id).await.unwrap();
+        assert_eq!(stored.iter().map(|r| r.report_id).collect::<Vec<_>>(), [second, first], "kept, by position");
+        assert!(stored.iter().all(|r| r.entered_by.as_deref() == Some("alex") && r.format == "manual"));
+        assert_eq!(s.find_message(id).await.unwrap().unwrap().report_count, 2);
+        assert!(matches!(s.add_manual_report(777_777, &report, alex, now).await, Err(StoreError::NotFound)));
+    })
+    .await;
+}

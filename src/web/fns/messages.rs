@@ -60,6 +60,8 @@ pub struct ReportRow {
     pub urls: Vec<String>,
     pub original_message_id: Option<String>,
     pub complainant: Option<String>,
+    /// Who entered it by hand; `None` for parser reports.
+    pub entered_by: Option<String>,
 }
 
 /// A message with its reports and its raw text.
@@ -104,6 +106,7 @@ impl From<crate::store::StoredReport> for ReportRow {
             urls: serde_json::from_str(&r.urls).unwrap_or_default(),
             original_message_id: r.original_message_id,
             complainant: r.complainant,
+            entered_by: r.entered_by,
         }
     }
 }
@@ -119,7 +122,7 @@ pub async fn list_messages(status: String, page: i64) -> Result<IntakeList, AppE
         "parsed" => Some(crate::store::ParseStatus::Parsed),
         "unrecognised" => Some(crate::store::ParseStatus::Unrecognised),
         "failed" => Some(crate::store::ParseStatus::Failed),
-        _ => return Err(AppError::invalid("status", "unknown parse status")),
+        _ => return Err(AppError::invalid("status", "unknown parse status").with_response_status()),
     };
     let offset = page.max(0).saturating_mul(PAGE_SIZE);
     let counts = state.store.count_intake().await?;
@@ -162,4 +165,61 @@ pub async fn reparse_message(id: i64) -> Result<String, AppError> {
     let summary = crate::intake::reparse(&state.store, id).await?;
     tracing::info!(by = %user.user_id, message.id = id, reports = summary.reports, "message parsed again");
     Ok(format!("Parsed again: {} report(s), status {}.", summary.reports, summary.status.as_str()))
+}
+
+/// The report types staff can choose when entering a report by hand, as stored.
+pub const REPORT_TYPES: [&str; 9] =
+    ["spam", "phishing", "malware", "botnet", "copyright", "scanning", "ddos", "open_service", "other"];
+
+/// Records a report entered by hand for a message (typically one no parser understood), with who entered
+/// it. `source_port` is empty when the complaint gives none; `incident_time` is `YYYY-MM-DDTHH:MM` (a
+/// browser's datetime-local), read as UTC, or RFC 3339.
+#[server(endpoint = "add_manual_report")]
+pub async fn add_manual_report(
+    message_id: i64,
+    source_ip: String,
+    source_port: String,
+    report_type: String,
+    incident_time: String,
+    reporter: String,
+) -> Result<i64, AppError> {
+    let user = crate::auth::require(STAFF)?;
+    let state = super::app_state()?;
+    let report = manual_report(&source_ip, &source_port, &report_type, &incident_time, &reporter)
+        .map_err(AppError::with_response_status)?;
+    let id = state.store.add_manual_report(message_id, &report, user.user_id, crate::store::now()).await?;
+    tracing::info!(by = %user.user_id, message.id = message_id, report.id = id, "report entered by hand");
+    Ok(id)
+}
+
+#[cfg(feature = "ssr")]
+fn manual_report(
+    source_ip: &str,
+    source_port: &str,
+    report_type: &str,
+    incident_time: &str,
+    reporter: &str,
+) -> Result<crate::ingest::ParsedReport, AppError> {
+    use crate::ingest::{ParsedReport, ReportRole, ReportType};
+    let ip: std::net::IpAddr =
+        source_ip.trim().parse().map_err(|_| AppError::invalid("source_ip", "not an IPv4 or IPv6 address"))?;
+    let port = match source_port.trim() {
+        "" => None,
+        p => Some(p.parse::<u16>().map_err(|_| AppError::invalid("source_port", "a port is a number from 0 to 65535"))?),
+    };
+    let report_type: ReportType = serde_json::from_value(serde_json::Value::String(report_type.to_owned()))
+        .map_err(|_| AppError::invalid("report_type", "choose one of the listed types"))?;
+    let at = incident_time.trim();
+    let incident = chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| t.with_timezone(&Utc))
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M").map(|t| t.and_utc()))
+        .map_err(|_| AppError::invalid("incident_time", "give the time of the incident (UTC)"))?;
+    let reporter = match reporter.trim() {
+        "" => "unknown (entered by hand)",
+        r => r,
+    };
+    let mut report = ParsedReport::new(report_type, ReportRole::Source, ip, reporter);
+    report.source_port = port;
+    report.incident_time = Some(incident);
+    Ok(report)
 }

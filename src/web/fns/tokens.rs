@@ -54,7 +54,8 @@ pub async fn create_ingest_token(name: String) -> Result<String, AppError> {
         Err(crate::auth::ingest_token::TokenError::BadName) => Err(AppError::invalid(
             "name",
             crate::auth::ingest_token::TokenError::BadName.to_string(),
-        )),
+        )
+        .with_response_status()),
         Err(crate::auth::ingest_token::TokenError::Store(e)) => Err(e.into()),
     }
 }

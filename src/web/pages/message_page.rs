@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::web::components::notice::ActionNotice;
 use crate::web::components::time::{size, utc_minutes, utc_seconds};
-use crate::web::fns::messages::{get_message, MessageDetail, ReparseMessage, ReportRow};
+use crate::web::fns::messages::{get_message, AddManualReport, MessageDetail, ReparseMessage, ReportRow, REPORT_TYPES};
 
 /// The message page.
 #[component]
@@ -16,8 +16,10 @@ pub fn MessagePage() -> impl IntoView {
     let query = use_query_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0));
     let reparse = ServerAction::<ReparseMessage>::new();
-    let data = Resource::new(move || (id(), reparse.version().get()), |(id, _)| get_message(id));
+    let add = ServerAction::<AddManualReport>::new();
+    let data = Resource::new(move || (id(), reparse.version().get(), add.version().get()), |(id, _, _)| get_message(id));
     let reparsed = Signal::derive(move || reparse.value().get());
+    let added = Signal::derive(move || add.value().get());
     let uploaded = move || {
         query.with(|q| q.get("notice")).map(|n| view! { <p class="notice ok" role="status">{n}</p> })
     };
@@ -25,10 +27,11 @@ pub fn MessagePage() -> impl IntoView {
         <Title text="Message"/>
         {uploaded}
         <ActionNotice result=reparsed success=|s: &String| s.clone()/>
+        <ActionNotice result=added success=|_: &i64| "Report recorded, with your name.".to_owned()/>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(detail) => view! { <MessageView detail reparse/> }.into_any(),
+                    Ok(detail) => view! { <MessageView detail reparse add/> }.into_any(),
                     Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}
@@ -37,9 +40,15 @@ pub fn MessagePage() -> impl IntoView {
 }
 
 #[component]
-fn MessageView(detail: MessageDetail, reparse: ServerAction<ReparseMessage>) -> impl IntoView {
+fn MessageView(
+    detail: MessageDetail,
+    reparse: ServerAction<ReparseMessage>,
+    add: ServerAction<AddManualReport>,
+) -> impl IntoView {
     let m = detail.message;
     let id = m.id.to_string();
+    let needs_review = m.reports == 0;
+    let form_id = id.clone();
     let copies = (m.arrivals > 1).then(|| {
         format!("{} arrivals of the same bytes: stored once, counted as {} copies", m.arrivals, m.arrivals - 1)
     });
@@ -73,10 +82,28 @@ fn MessageView(detail: MessageDetail, reparse: ServerAction<ReparseMessage>) -> 
                     <th scope="col">"Reporter"</th>
                     <th scope="col">"Reference"</th>
                     <th scope="col">"Complainant (private)"</th>
+                    <th scope="col">"Entered"</th>
                 </tr>
             </thead>
             <tbody>{reports}</tbody>
         </table>
+        <details class="card" open=needs_review>
+            <summary>{if needs_review { "Needs review: enter the report by hand" } else { "Add a report by hand" }}</summary>
+            <ActionForm action=add attr:class="row" attr:id="manual-report">
+                <input type="hidden" name="message_id" value=form_id/>
+                <label><span>"Source IP"</span><input name="source_ip" required/></label>
+                <label><span>"Port"</span><input name="source_port" inputmode="numeric" size="6"/></label>
+                <label>
+                    <span>"Type"</span>
+                    <select name="report_type">
+                        {REPORT_TYPES.map(|t| view! { <option value=t>{t}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label><span>"Incident time (UTC)"</span><input type="datetime-local" name="incident_time" required/></label>
+                <label><span>"Reporter"</span><input name="reporter"/></label>
+                <button type="submit">"Record report"</button>
+            </ActionForm>
+        </details>
         <h2>"Raw message"</h2>
         <pre class="raw" id="raw-message">{detail.raw}</pre>
     }
@@ -98,6 +125,7 @@ fn ReportLine(r: ReportRow) -> impl IntoView {
             <td>{r.reporter}</td>
             <td>{r.reporter_ref.unwrap_or_default()}</td>
             <td>{r.complainant.unwrap_or_default()}</td>
+            <td>{r.entered_by.map(|who| format!("by hand, {who}")).unwrap_or_else(|| "parser".to_owned())}</td>
         </tr>
     }
 }
