@@ -1,6 +1,8 @@
-//! The `abusedesk` command: `serve` (default), `migrate`, `user …`, `parse`, `ingest`, `import`, `reparse`. Errors are printed with their causes
+//! The `abusedesk` command: `serve` (default), `migrate`, `user …`, `parse`, `ingest`, `import`, `reparse`,
+//! `customers`, `assignments`, `address-space`, `attribute`, `reattribute`. Errors are printed with their causes
 //! and end the process with a non-zero status.
 
+mod holdings;
 mod intake;
 mod parse;
 mod serve;
@@ -18,7 +20,11 @@ use crate::store::Store;
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    // At least four workers even on small machines: a page render that waits on a lock held by a task
+    // that cannot be scheduled because every worker is busy is a known way for Leptos' streamed responses
+    // to stall (leptos-rs/leptos#4647); spare workers keep that from happening on one or two cores.
+    let workers = std::thread::available_parallelism().map_or(4, |n| n.get().max(4));
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(workers).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -64,6 +70,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             store.close().await;
             result
         }
+        Some(Command::Customers(cmd)) => with_store(url, |store| async move { holdings::import(&store, cmd, true).await }).await,
+        Some(Command::Assignments(cmd)) => with_store(url, |store| async move { holdings::import(&store, cmd, false).await }).await,
+        Some(Command::AddressSpace(cmd)) => with_store(url, |store| async move { holdings::address_space(&store, cmd).await }).await,
+        Some(Command::Attribute { ip, port, at, json }) => {
+            with_store(url, |store| async move { holdings::attribute(&store, ip, port, at, json).await }).await
+        }
+        Some(Command::Reattribute) => {
+            with_store(url, |store| async move {
+                let changed = crate::intake::attribute::reattribute_all(&store, "re-run by an operator").await?;
+                println!("{changed} report(s) attributed anew");
+                Ok(())
+            })
+            .await
+        }
         Some(Command::Reparse { pending }) => {
             let store = open(url).await?;
             let result = intake::reparse(&store, pending).await;
@@ -75,6 +95,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// Connects and brings the schema up to date.
+/// Opens the database, runs `f` on it and closes it again, whatever `f` returned.
+async fn with_store<F, Fut>(url: &str, f: F) -> anyhow::Result<()>
+where
+    F: FnOnce(Store) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>>,
+{
+    let store = open(url).await?;
+    let result = f(store.clone()).await;
+    store.close().await;
+    result
+}
+
 pub(crate) async fn open(url: &str) -> anyhow::Result<Store> {
     let shown = crate::config::redact_url(url);
     let store = Store::connect(url).await.with_context(|| format!("failed to open the database {shown}"))?;

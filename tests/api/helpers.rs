@@ -32,10 +32,11 @@ impl TestDb {
 
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// The test's own connection to the database (the server has another).
     pub store: Store,
     pub db: Arc<TestDb>,
     shutdown: oneshot::Sender<()>,
-    handle: tokio::task::JoinHandle<anyhow::Result<()>>,
+    server: std::thread::JoinHandle<anyhow::Result<()>>,
 }
 
 /// Where cargo-leptos put the site (only the browser test needs real files there).
@@ -48,25 +49,45 @@ impl TestApp {
         TestApp::spawn_on(TestDb::new(), ServerSettings::default()).await
     }
 
+    /// Starts the server the way `abusedesk serve` runs it: on its own multi-threaded runtime (here on a
+    /// thread of its own), never on the test's single-threaded one, where server and client would share
+    /// one thread and anything in the server that blocks a thread would stall the test instead.
     pub async fn spawn_on(db: Arc<TestDb>, settings: ServerSettings) -> TestApp {
         let store = Store::connect(&db.url).await.expect("open test database");
         store.migrate().await.expect("migrate test database");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("local addr");
-        let leptos_options =
-            LeptosOptions::builder().output_name("abusedesk").site_root(site_root()).site_addr(addr).build();
-        let state = AppState { leptos_options, store: store.clone(), settings: Arc::new(settings) };
+        let std_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        std_listener.set_nonblocking(true).expect("non-blocking listener");
+        let addr = std_listener.local_addr().expect("local addr");
         let (shutdown, rx) = oneshot::channel::<()>();
-        let handle = tokio::spawn(server::serve(listener, state, async move {
-            let _ = rx.await;
-        }));
-        TestApp { addr, store, db, shutdown, handle }
+        let url = db.url.clone();
+        let server = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+            runtime.block_on(async move {
+                let store = Store::connect(&url).await?;
+                let leptos_options =
+                    LeptosOptions::builder().output_name("abusedesk").site_root(site_root()).site_addr(addr).build();
+                let state = AppState { leptos_options, store: store.clone(), settings: Arc::new(settings) };
+                let listener = tokio::net::TcpListener::from_std(std_listener)?;
+                let served = server::serve(listener, state, async move {
+                    let _ = rx.await;
+                })
+                .await;
+                store.close().await;
+                served
+            })
+        });
+        TestApp { addr, store, db, shutdown, server }
     }
 
     /// Stops the server, waits for it and closes the database, returning the database for a restart.
     pub async fn stop(self) -> Arc<TestDb> {
         let _ = self.shutdown.send(());
-        self.handle.await.expect("server task").expect("server result");
+        let server = self.server;
+        tokio::task::spawn_blocking(move || server.join())
+            .await
+            .expect("join task")
+            .expect("server thread")
+            .expect("server result");
         self.store.close().await;
         self.db
     }
