@@ -66,6 +66,59 @@ pub enum Command {
         #[arg(long)]
         pending: bool,
     },
+    /// Import customers from a CSV file (account_ref,name,emails,status,notes).
+    #[command(subcommand)]
+    Customers(HoldingsCommand),
+    /// Import address assignments: CSV (account_ref,kind,network,port_from,port_to,valid_from,valid_to)
+    /// or a RADIUS accounting detail file.
+    #[command(subcommand)]
+    Assignments(HoldingsCommand),
+    /// The ISP's own address space: reports about addresses outside it are marked as such.
+    #[command(subcommand)]
+    AddressSpace(AddressSpaceCommand),
+    /// Print who held an address (and port) at a moment, or the candidates and why nobody can be named.
+    Attribute {
+        ip: std::net::IpAddr,
+        /// The source port, for addresses shared by CGNAT.
+        #[arg(long)]
+        port: Option<u16>,
+        /// The moment, RFC 3339 (e.g. 2026-11-24T10:15:00Z).
+        #[arg(long)]
+        at: chrono::DateTime<chrono::FixedOffset>,
+        /// One JSON object, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Attribute every report again with the current assignments, recording each change.
+    Reattribute,
+}
+
+/// `abusedesk customers …` and `abusedesk assignments …`
+#[derive(Debug, Subcommand)]
+pub enum HoldingsCommand {
+    /// Import a file. The same file twice changes nothing; row errors are listed with their line numbers.
+    Import {
+        file: std::path::PathBuf,
+        /// Check the file and count what would change, without changing anything.
+        #[arg(long)]
+        dry_run: bool,
+        /// The file is a FreeRADIUS accounting detail file (assignments only) [default: by name: `detail*`].
+        #[arg(long)]
+        radius: bool,
+    },
+}
+
+/// `abusedesk address-space …`
+#[derive(Debug, Subcommand)]
+pub enum AddressSpaceCommand {
+    /// Add a block (CIDR) to the ISP's own address space.
+    Add {
+        network: ipnet::IpNet,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// List the blocks.
+    List,
 }
 
 /// Settings of the web server.

@@ -12,6 +12,8 @@ pub mod error;
 pub mod web;
 
 #[cfg(feature = "ssr")]
+pub mod attribution;
+#[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod cli;

@@ -19,6 +19,10 @@ pub struct DemoMail {
 pub const SPAMMY_IP: &str = "198.51.100.23";
 pub const NEWSLETTER_IP: &str = "198.51.100.40";
 pub const INFECTED_IP: &str = "203.0.113.77";
+/// An address whose assignment arrives only after its report: attributed late, the change recorded.
+pub const LATE_IP: &str = "198.51.100.99";
+/// An address outside the demo ISP's address space (a report sent to us by mistake).
+pub const FOREIGN_IP: &str = "192.0.2.200";
 
 fn rfc2822(t: DateTime<Utc>) -> String {
     t.format("%a, %d %b %Y %H:%M:%S +0000").to_string()
@@ -180,6 +184,15 @@ pub fn messages(now: DateTime<Utc>) -> Vec<DemoMail> {
         out.push(DemoMail { recipient: "abuse@isp.example", raw: shadowserver(INFECTED_IP, port, at(day * 24)) });
     }
     out.push(DemoMail { recipient: "abuse@isp.example", raw: handwritten(now) });
+    // Reports nobody can be named for when they arrive: outside our address space, a CGNAT address
+    // without a port, and an address whose assignment is imported only later.
+    for (n, ip) in [(0_i64, FOREIGN_IP), (1, INFECTED_IP), (2, LATE_IP)] {
+        let incident = at(20 - 3 * n);
+        out.push(DemoMail {
+            recipient: "abuse@isp.example",
+            raw: spamcop(7_302_000_000 + n.unsigned_abs(), ip, "abuse@isp.example", incident, incident + Duration::minutes(15)),
+        });
+    }
     out
 }
 

@@ -1,6 +1,7 @@
 //! The demo dataset behind `abusedesk serve --demo`: enough for a newcomer to see every capability of the
 //! desk within a minute. Each capability adds its own demo data here.
 
+mod holdings;
 mod mail;
 
 use anyhow::{bail, Context};
@@ -44,11 +45,14 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoAccount>> {
         // A disabled account, so the admin page shows what one looks like.
         let former = accounts::create_account_with_password(store, "jo", "Jo Former-Analyst", Role::Analyst, &password("jo"), false).await?;
         accounts::set_disabled(store, None, former.user_id, true).await?;
-        for m in mail::messages(store::now()) {
+        let now = store::now();
+        holdings::load_before_mail(store, now).await.context("failed to load the demo customers")?;
+        for m in mail::messages(now) {
             intake::receive(store, &m.raw, Channel::Mta, Some(m.recipient), intake::DEFAULT_MAX_MESSAGE_BYTES)
                 .await
                 .context("failed to store a demo message")?;
         }
+        holdings::load_after_mail(store, now).await.context("failed to load the late demo assignments")?;
         store.put_setting(DEMO_MARK, "1", store::now()).await?;
     }
     Ok(PEOPLE

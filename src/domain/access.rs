@@ -49,7 +49,13 @@ pub const PAGES: &[Page] = &[
     Page { path: "/", title: "Overview", access: Access::SignedIn, in_nav: true },
     Page { path: "/messages", title: "Intake", access: Access::Roles(STAFF), in_nav: true },
     Page { path: "/messages/:id", title: "Message", access: Access::Roles(STAFF), in_nav: false },
+    Page { path: "/unattributed", title: "Unattributed", access: Access::Roles(STAFF), in_nav: true },
+    Page { path: "/customers", title: "Customers", access: Access::Roles(STAFF), in_nav: true },
+    Page { path: "/customers/:id", title: "Customer", access: Access::Roles(STAFF), in_nav: false },
+    Page { path: "/lookup", title: "Lookup", access: Access::Roles(STAFF), in_nav: false },
     Page { path: "/admin/users", title: "Users", access: Access::Roles(&[Role::Admin]), in_nav: true },
+    Page { path: "/admin/imports", title: "Imports", access: Access::Roles(&[Role::Admin]), in_nav: true },
+    Page { path: "/admin/imports/:id", title: "Import", access: Access::Roles(&[Role::Admin]), in_nav: false },
     Page { path: "/admin/tokens", title: "Tokens", access: Access::Roles(&[Role::Admin]), in_nav: true },
     Page { path: "/account", title: "Account", access: Access::SignedIn, in_nav: true },
 ];

@@ -1,6 +1,8 @@
 //! Pure domain types and rules: no I/O, no HTTP, no Leptos. Compiled for the server and the browser.
 
 pub mod access;
+pub mod attribution;
+pub mod customer;
 pub mod ids;
 pub mod role;
 pub mod user;

@@ -5,6 +5,8 @@
 //! while storing reports), the raw message is already kept; it stays `pending` and `abusedesk reparse` picks
 //! it up. Parsing never alters the raw bytes.
 
+pub mod attribute;
+pub mod holdings;
 pub mod sources;
 
 use sha2::{Digest, Sha256};
@@ -157,6 +159,11 @@ async fn parse_and_store(store: &Store, id: i64, raw: Vec<u8>) -> Result<ParseSu
     };
     let outcome = ParseOutcome { status, format: format.as_deref(), detail: detail.clone(), reports };
     store.store_parse_outcome(id, &outcome, store::now()).await?;
+    // The reports are stored; if attributing them fails they stay unattributed until
+    // `abusedesk reattribute`, and the parse itself still counts.
+    if let Err(e) = attribute::attribute_message(store, id).await {
+        tracing::error!(message.id = id, error = %e, "reports stored, but they could not be attributed");
+    }
     let reports = outcome.reports.len();
     Ok(ParseSummary { status, format, reports, detail })
 }

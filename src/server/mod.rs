@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod api;
+pub mod holdings_upload;
 pub mod ingest_api;
 pub mod sessions;
 pub mod signin;
@@ -24,6 +25,10 @@ pub use state::{AppState, ServerSettings};
 
 use crate::web::app::{shell, App};
 
+/// The largest customers, assignments or RADIUS file accepted by the admin upload (the command line has no
+/// limit).
+const IMPORT_LIMIT: usize = 256 * 1024 * 1024;
+
 /// The whole HTTP application: pages, server functions, plain routes and the layers around them.
 pub fn build_router(state: AppState, sessions: SessionLayer) -> Router {
     let routes = generate_route_list(App);
@@ -37,6 +42,8 @@ pub fn build_router(state: AppState, sessions: SessionLayer) -> Router {
         // The body limit is the ingest handler's own (it answers 413 with a reason), not axum's 2 MB default.
         .route("/api/v1/messages", post(ingest_api::receive_message).layer(DefaultBodyLimit::disable()))
         .route("/messages/upload", post(upload::upload_message).layer(DefaultBodyLimit::max(upload_limit)))
+        // Customer and assignment files of a large ISP run to tens of megabytes.
+        .route("/admin/imports/upload", post(holdings_upload::upload_holdings).layer(DefaultBodyLimit::max(IMPORT_LIMIT)))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // A request passes the layers from the last added to the first: it is traced, then refused if it is

@@ -4,6 +4,10 @@
 //! `on conflict … returning` work on both. Rows decode into private `…Row` structs and leave this module as
 //! domain types. Every function here has a test that runs on both backends (tests/store).
 
+mod assignments;
+mod attribution;
+mod customers;
+mod imports;
 mod ingest_tokens;
 mod messages;
 mod reports;
@@ -17,6 +21,10 @@ use std::time::Duration;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
+pub use assignments::{containing_prefixes, NewHolding};
+pub use attribution::{AttributionRecord, ReportToAttribute, UnattributedRow};
+pub use customers::UpsertCounts;
+pub use imports::NewImportRun;
 pub use ingest_tokens::IngestTokenView;
 pub use messages::{Channel, IntakeCounts, MessageSummary, NewArrival, ParseStatus, ParseStatusName, StoredArrival};
 pub use reports::{ParseOutcome, StoredReport};

@@ -46,12 +46,21 @@ pub struct StoredReport {
     pub evidence: Option<String>,
     /// Who entered it by hand; `None` for parser reports.
     pub entered_by: Option<String>,
+    /// `customer`, a reason it could not be attributed, or `None` until tried.
+    pub attribution: Option<String>,
+    pub customer_id: Option<i64>,
+    pub customer_ref: Option<String>,
+    pub customer_name: Option<String>,
+    /// How the customer was matched: cgnat_port, lease or static.
+    pub attribution_via: Option<String>,
 }
 
 const REPORT_COLUMNS: &str = "r.report_id, r.inbound_message_id, r.position, r.format, r.report_type, r.role, \
      r.source_ip, r.source_port, r.incident_time, r.reporter, r.reporter_ref, r.urls, r.original_message_id, \
-     r.content_fingerprint, r.complainant, r.complainant_hash, r.evidence, u.username as entered_by";
-const REPORT_FROM: &str = "report r left join app_user u on u.user_id = r.entered_by";
+     r.content_fingerprint, r.complainant, r.complainant_hash, r.evidence, u.username as entered_by, \
+     r.attribution, r.customer_id, c.account_ref as customer_ref, c.name as customer_name, r.attribution_via";
+const REPORT_FROM: &str = "report r left join app_user u on u.user_id = r.entered_by \
+     left join customer c on c.customer_id = r.customer_id";
 
 /// The insert both parser and manual reports go through.
 const INSERT: &str = "insert into report (inbound_message_id, position, format, report_type, role, \
@@ -177,6 +186,16 @@ impl Store {
             "select {REPORT_COLUMNS} from {REPORT_FROM} where r.source_ip = $1 order by r.report_id desc limit $2"
         );
         let rows = on_backend!(self, |pool| sqlx::query_as(&sql).bind(source_ip).bind(limit).fetch_all(pool).await?);
+        Ok(rows)
+    }
+
+    /// The newest reports attributed to one customer.
+    pub async fn list_customer_reports(&self, customer_id: i64, limit: i64) -> Result<Vec<StoredReport>, StoreError> {
+        let sql = format!(
+            "select {REPORT_COLUMNS} from {REPORT_FROM} where r.customer_id = $1 \
+             order by r.incident_time desc, r.report_id desc limit $2"
+        );
+        let rows = on_backend!(self, |pool| sqlx::query_as(&sql).bind(customer_id).bind(limit).fetch_all(pool).await?);
         Ok(rows)
     }
 }

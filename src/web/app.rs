@@ -8,7 +8,8 @@ use leptos_router::path;
 
 use super::components::nav::NavBar;
 use super::pages::{
-    AccountPage, AdminTokensPage, AdminUsersPage, HomePage, LoginPage, MessagePage, MessagesPage, NotFoundPage,
+    AccountPage, AdminImportPage, AdminImportsPage, AdminTokensPage, AdminUsersPage, CustomerPage, CustomersPage,
+    HomePage, LoginPage, LookupPage, MessagePage, MessagesPage, NotFoundPage, UnattributedPage,
 };
 
 /// The document around the app, rendered on the server only.
@@ -54,7 +55,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage/>
                     <Route path=path!("/messages") view=MessagesPage/>
                     <Route path=path!("/messages/:id") view=MessagePage/>
+                    <Route path=path!("/unattributed") view=UnattributedPage/>
+                    <Route path=path!("/customers") view=CustomersPage/>
+                    <Route path=path!("/customers/:id") view=CustomerPage/>
+                    <Route path=path!("/lookup") view=LookupPage/>
                     <Route path=path!("/admin/users") view=AdminUsersPage/>
+                    <Route path=path!("/admin/imports") view=AdminImportsPage/>
+                    <Route path=path!("/admin/imports/:id") view=AdminImportPage/>
                     <Route path=path!("/admin/tokens") view=AdminTokensPage/>
                 </Routes>
             </main>

@@ -14,7 +14,12 @@ const WHO: [Option<Role>; 5] = [Some(Role::Admin), Some(Role::Analyst), Some(Rol
 const PAGES: &[(&str, [u16; 5])] = &[
     ("/", [200, 200, 200, 200, 303]),
     ("/account", [200, 200, 200, 200, 303]),
+    ("/messages", [200, 200, 200, 403, 303]),
+    ("/unattributed", [200, 200, 200, 403, 303]),
+    ("/customers", [200, 200, 200, 403, 303]),
+    ("/lookup?ip=192.0.2.1", [200, 200, 200, 403, 303]),
     ("/admin/users", [200, 403, 403, 403, 303]),
+    ("/admin/imports", [200, 403, 403, 403, 303]),
 ];
 
 /// A server function's form arguments.
@@ -29,6 +34,10 @@ const FUNCTIONS: &[(&str, Args, [u16; 5])] = &[
     ("set_user_role", &[("user_id", "1"), ("role", "manager")], [200, 403, 403, 403, 401]),
     ("set_user_disabled", &[("user_id", "1"), ("disabled", "false")], [200, 403, 403, 403, 401]),
     ("reset_user_password", &[("user_id", "1")], [200, 403, 403, 403, 401]),
+    ("list_customers", &[("search", ""), ("page", "0")], [200, 200, 200, 403, 401]),
+    ("lookup_address", &[("ip", "192.0.2.1"), ("port", ""), ("at", "")], [200, 200, 200, 403, 401]),
+    ("list_unattributed", &[("page", "0")], [200, 200, 200, 403, 401]),
+    ("list_import_runs", &[], [200, 403, 403, 403, 401]),
 ];
 
 async fn clients(app: &TestApp) -> Vec<reqwest::Client> {

@@ -7,6 +7,7 @@
 // In tests a panic is the failure report, so unwrapping is the clearest way to say "this must work".
 #![allow(clippy::unwrap_used)]
 
+mod attribution;
 mod backends;
 mod demo;
 mod messages;

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::domain::access::nav_pages;
+use crate::domain::access::{nav_pages, STAFF};
 use crate::domain::user::CurrentUser;
 use crate::web::fns::session::whoami;
 
@@ -31,8 +31,14 @@ fn NavLinks(user: CurrentUser) -> impl IntoView {
     let links = nav_pages(user.role)
         .map(|page| view! { <A href=page.path>{page.title}</A> })
         .collect_view();
+    let staff = STAFF.contains(&user.role);
     view! {
         <nav class="nav" aria-label="Main">{links}</nav>
+        {staff.then(|| view! {
+            <form method="get" action="/lookup" class="search" role="search">
+                <input name="ip" aria-label="Who held this IP address?" placeholder="IP lookup" size="16"/>
+            </form>
+        })}
         <div class="whoami">
             <span class="name">{user.display_name}</span>
             <span class="badge">{user.role.label()}</span>

@@ -50,6 +50,8 @@ pub struct IntakeList {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportRow {
     pub id: i64,
+    /// The message the report was parsed from.
+    pub message_id: i64,
     pub report_type: String,
     pub role: String,
     pub source_ip: String,
@@ -62,6 +64,18 @@ pub struct ReportRow {
     pub complainant: Option<String>,
     /// Who entered it by hand; `None` for parser reports.
     pub entered_by: Option<String>,
+    /// Who the report was attributed to, or why nobody could be.
+    pub attribution: Attributed,
+}
+
+/// A report's attribution, as staff see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Attributed {
+    /// Not tried yet (the reports of a message are attributed right after parsing).
+    Pending,
+    Customer { customer_id: i64, account_ref: String, name: String, via: String },
+    /// Nobody could be named; the reason's code.
+    Nobody { reason: String },
 }
 
 /// A message with its reports and its raw text.
@@ -96,6 +110,7 @@ impl From<crate::store::StoredReport> for ReportRow {
     fn from(r: crate::store::StoredReport) -> Self {
         ReportRow {
             id: r.report_id,
+            message_id: r.inbound_message_id,
             report_type: r.report_type,
             role: r.role,
             source_ip: r.source_ip,
@@ -107,6 +122,16 @@ impl From<crate::store::StoredReport> for ReportRow {
             original_message_id: r.original_message_id,
             complainant: r.complainant,
             entered_by: r.entered_by,
+            attribution: match (r.attribution.as_deref(), r.customer_id) {
+                (None, _) => Attributed::Pending,
+                (Some("customer"), Some(customer_id)) => Attributed::Customer {
+                    customer_id,
+                    account_ref: r.customer_ref.unwrap_or_default(),
+                    name: r.customer_name.unwrap_or_default(),
+                    via: r.attribution_via.unwrap_or_default(),
+                },
+                (Some(reason), _) => Attributed::Nobody { reason: reason.to_owned() },
+            },
         }
     }
 }
@@ -188,6 +213,7 @@ pub async fn add_manual_report(
     let report = manual_report(&source_ip, &source_port, &report_type, &incident_time, &reporter)
         .map_err(AppError::with_response_status)?;
     let id = state.store.add_manual_report(message_id, &report, user.user_id, crate::store::now()).await?;
+    crate::intake::attribute::attribute_message(&state.store, message_id).await?;
     tracing::info!(by = %user.user_id, message.id = message_id, report.id = id, "report entered by hand");
     Ok(id)
 }

@@ -1,5 +1,7 @@
 //! Server functions, one file per area. Each one starts by checking the caller's role (`auth::require`).
 
+pub mod customers;
+pub mod imports;
 pub mod messages;
 pub mod overview;
 pub mod session;

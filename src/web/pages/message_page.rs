@@ -7,7 +7,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::web::components::notice::ActionNotice;
 use crate::web::components::time::{size, utc_minutes, utc_seconds};
-use crate::web::fns::messages::{get_message, AddManualReport, MessageDetail, ReparseMessage, ReportRow, REPORT_TYPES};
+use crate::web::fns::messages::{
+    get_message, AddManualReport, Attributed, MessageDetail, ReparseMessage, ReportRow, REPORT_TYPES,
+};
 
 /// The message page.
 #[component]
@@ -76,6 +78,7 @@ fn MessageView(
             <thead>
                 <tr>
                     <th scope="col">"Source"</th>
+                    <th scope="col">"Customer"</th>
                     <th scope="col">"Type"</th>
                     <th scope="col">"Role"</th>
                     <th scope="col">"Incident"</th>
@@ -119,6 +122,7 @@ fn ReportLine(r: ReportRow) -> impl IntoView {
     view! {
         <tr>
             <td><code>{source}</code></td>
+            <td><AttributedTo a=r.attribution/></td>
             <td>{r.report_type}</td>
             <td>{r.role}</td>
             <td>{r.incident_time.map(|t| utc_seconds(&t)).unwrap_or_else(|| "not given".to_owned())}</td>
@@ -127,5 +131,20 @@ fn ReportLine(r: ReportRow) -> impl IntoView {
             <td>{r.complainant.unwrap_or_default()}</td>
             <td>{r.entered_by.map(|who| format!("by hand, {who}")).unwrap_or_else(|| "parser".to_owned())}</td>
         </tr>
+    }
+}
+
+/// Who a report was attributed to: a link to the customer, or why nobody (a link to the queue).
+#[component]
+fn AttributedTo(a: Attributed) -> impl IntoView {
+    match a {
+        Attributed::Pending => view! { <span class="muted">"not yet"</span> }.into_any(),
+        Attributed::Customer { customer_id, account_ref, name, via } => view! {
+            <a href=format!("/customers/{customer_id}") title=format!("matched by {via}")>{format!("{account_ref} · {name}")}</a>
+        }
+        .into_any(),
+        Attributed::Nobody { reason } => {
+            view! { <a class="status unattributed" href="/unattributed">{reason.replace('_', " ")}</a> }.into_any()
+        }
     }
 }

@@ -1,0 +1,129 @@
+//! One customer: contact and status, every address assignment (current and past), and the reports
+//! attributed to them.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::domain::attribution::AssignmentView;
+use crate::web::components::time::{utc_minutes, utc_seconds};
+use crate::web::fns::customers::{get_customer, CustomerDetail};
+use crate::web::fns::messages::ReportRow;
+
+/// The customer page.
+#[component]
+pub fn CustomerPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0));
+    let data = Resource::new(id, get_customer);
+    view! {
+        <Title text="Customer"/>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(detail) => view! { <CustomerView detail/> }.into_any(),
+                    Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn CustomerView(detail: CustomerDetail) -> impl IntoView {
+    let c = detail.customer;
+    let reports = detail.reports.into_iter().map(|r| view! { <ReportLine r/> }).collect_view();
+    view! {
+        <h1>{format!("{} · {}", c.account_ref, c.name)}</h1>
+        <section class="card">
+            <dl class="facts">
+                <dt>"Status"</dt>
+                <dd><span class=format!("status {}", c.status)>{c.status.clone()}</span></dd>
+                <dt>"Contact"</dt>
+                <dd>{if c.emails.is_empty() { "none on file".to_owned() } else { c.emails.join(", ") }}</dd>
+                <dt>"Notes"</dt>
+                <dd>{c.notes}</dd>
+                <dt>"Reports"</dt>
+                <dd>{c.reports}</dd>
+            </dl>
+        </section>
+        <h2>"Assignments"</h2>
+        <AssignmentTable rows=detail.assignments/>
+        <h2>"Reports attributed"</h2>
+        <table class="grid" id="customer-reports">
+            <thead>
+                <tr>
+                    <th scope="col">"Incident"</th>
+                    <th scope="col">"Source"</th>
+                    <th scope="col">"Type"</th>
+                    <th scope="col">"Reporter"</th>
+                    <th scope="col">"Matched by"</th>
+                    <th scope="col">"Message"</th>
+                </tr>
+            </thead>
+            <tbody>{reports}</tbody>
+        </table>
+    }
+}
+
+/// Assignments as a table; `with_customer` adds a first column naming each one's customer.
+#[component]
+pub fn AssignmentTable(rows: Vec<AssignmentView>, #[prop(optional)] with_customer: bool) -> impl IntoView {
+    let lines = rows.into_iter().map(|a| view! { <AssignmentLine a with_customer/> }).collect_view();
+    view! {
+        <table class="grid assignments">
+            <thead>
+                <tr>
+                    {with_customer.then(|| view! { <th scope="col">"Customer"</th> })}
+                    <th scope="col">"Kind"</th>
+                    <th scope="col">"Addresses"</th>
+                    <th scope="col">"From"</th>
+                    <th scope="col">"Until"</th>
+                    <th scope="col">"Source"</th>
+                </tr>
+            </thead>
+            <tbody>{lines}</tbody>
+        </table>
+    }
+}
+
+/// One assignment as a table row.
+#[component]
+fn AssignmentLine(a: AssignmentView, #[prop(optional)] with_customer: bool) -> impl IntoView {
+    let what = a.what();
+    let c = a.customer;
+    view! {
+        <tr>
+            {with_customer.then(|| view! {
+                <td><a href=format!("/customers/{}", c.customer_id)>{format!("{} · {}", c.account_ref, c.name)}</a></td>
+            })}
+            <td>{a.kind}</td>
+            <td><code>{what}</code></td>
+            <td>{utc_minutes(&a.valid_from)}</td>
+            <td>{a.valid_to.map(|t| utc_minutes(&t)).unwrap_or_else(|| "still held".to_owned())}</td>
+            <td>{a.source}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn ReportLine(r: ReportRow) -> impl IntoView {
+    let via = match &r.attribution {
+        crate::web::fns::messages::Attributed::Customer { via, .. } => via.replace('_', " "),
+        _ => String::new(),
+    };
+    let source = match r.source_port {
+        Some(port) => format!("{} port {port}", r.source_ip),
+        None => r.source_ip,
+    };
+    view! {
+        <tr>
+            <td>{r.incident_time.map(|t| utc_seconds(&t)).unwrap_or_else(|| "not given".to_owned())}</td>
+            <td><code>{source}</code></td>
+            <td>{r.report_type}</td>
+            <td>{r.reporter}</td>
+            <td>{via}</td>
+            <td><a href=format!("/messages/{}", r.message_id)>{format!("#{}", r.message_id)}</a></td>
+        </tr>
+    }
+}
