@@ -4,6 +4,7 @@
 
 pub mod counts;
 pub mod duplicates;
+pub mod rates;
 
 #[cfg(test)]
 mod testkit;
