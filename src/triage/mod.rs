@@ -6,6 +6,7 @@ pub mod chart;
 pub mod counts;
 pub mod duplicates;
 pub mod rates;
+pub mod volume;
 
 #[cfg(test)]
 mod testkit;
