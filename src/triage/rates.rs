@@ -159,7 +159,7 @@ pub fn level(rate_per_thousand: f64, t: &Threshold) -> RateLevel {
 
 /// A change smaller than this many unique complaints is noise, whatever the percentage (0 → 1 is not a
 /// trend).
-const TREND_MIN_CHANGE: i64 = 2;
+pub const TREND_MIN_CHANGE: i64 = 2;
 
 /// Trend of the unique complaints in the last `n` buckets against the `n` before: "rising" or "falling"
 /// when they differ by at least [`TREND_MIN_CHANGE`] complaints *and* by more than 20 % of the earlier

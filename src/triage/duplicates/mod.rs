@@ -188,6 +188,7 @@ type Address<'a> = (String, &'a str);
 /// A reporter and its own id for a report.
 type ReporterRef<'a> = (&'a str, &'a str);
 
+/// `r`'s address; an unparsable IP is compared as the trimmed text, so it still matches its own copies.
 fn address(r: &ReportFacts) -> Address<'_> {
     let ip = r.source_ip.trim();
     let ip = ip.parse::<IpAddr>().map_or_else(|_| ip.to_owned(), |ip| ip.to_string());
