@@ -43,6 +43,8 @@ pub struct VolumeImport {
     pub rows: Vec<VolumeRow>,
     /// `(line, what was wrong)`, line numbers starting at 1.
     pub errors: Vec<(u64, String)>,
+    /// "snds" or "maillog", once the format was recognised.
+    pub source: Option<&'static str>,
 }
 
 /// The SNDS columns this import reads, by position.
@@ -112,6 +114,10 @@ pub fn parse_volume(input: &[u8]) -> VolumeImport {
             Err(message) => import.errors.push((line, message)),
         }
     }
+    import.source = format.map(|f| match f {
+        Format::Snds => "snds",
+        Format::MailLog { .. } => "maillog",
+    });
     import
 }
 
@@ -367,7 +373,12 @@ mod tests {
     fn empty_input_has_no_rows_and_no_errors() {
         assert_eq!(parse_volume(b""), VolumeImport::default());
         assert_eq!(parse_volume(b"\n\n"), VolumeImport::default());
-        assert_eq!(parse_volume(b"ip,day,messages\n"), VolumeImport::default());
+    }
+
+    #[test]
+    fn a_header_alone_names_the_format_and_gives_no_rows() {
+        let import = parse_volume(b"ip,day,messages\n");
+        assert_eq!((import.rows, import.errors, import.source), (vec![], vec![], Some("maillog")));
     }
 
     #[test]

@@ -1,0 +1,206 @@
+//! Triage benchmark (prints figures; not a timed test): fills a database with 1,000,000 reports in 50,000
+//! cases, recounts every case through the store, then times the triage queue's first page sorted by
+//! unique complaints, a filtered and a searched page, and a case page, as the server builds them (store
+//! queries plus the view: recent counts, volumes, thresholds, chart). Median of repeated runs.
+//!
+//! `cargo bench --bench triage` on SQLite (a temporary file); with `TEST_POSTGRES_URL` set, the same run on a
+//! fresh PostgreSQL database too. `ABUSEDESK_BENCH_REPORTS` / `ABUSEDESK_BENCH_CASES` change the size;
+//! `ABUSEDESK_BENCH_SQLITE=path` keeps the SQLite fixture in that file and reuses it on the next run, and
+//! `ABUSEDESK_BENCH_PG_DB=name` keeps the PostgreSQL one in that database.
+//!
+//! The fixture is written with plain SQL in bulk (the real intake path runs at about a thousand reports a
+//! second, see `benches/intake.rs`, which would make this a twenty-minute setup); the counters are then
+//! computed by the store's own recount, so every figure is measured on counters the desk itself produced.
+
+#![allow(clippy::unwrap_used)]
+
+use std::time::{Duration, Instant};
+
+use abusedesk::domain::case::{CaseFilter, CaseSort};
+use abusedesk::server::case_views;
+use abusedesk::store::{self, Backend, Store};
+use abusedesk::triage::rates::Granularity;
+use chrono::{DateTime, Utc};
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// Rows per multi-row insert statement (well under both databases' bind limits).
+const CHUNK: usize = 500;
+
+/// Inserts `rows` of `columns` values with one statement per chunk, in one transaction.
+macro_rules! bulk_insert {
+    ($pool:expr, $big_cache:expr, $table:expr, $columns:expr, $rows:expr, |$q:ident, $row:ident| $bind:expr) => {{
+        let columns: &[&str] = $columns;
+        let mut tx = $pool.begin().await.unwrap();
+        if $big_cache {
+            // A million rows into six indexes thrash SQLite's default 2 MiB page cache.
+            sqlx::query("pragma cache_size = -524288").execute(&mut *tx).await.unwrap();
+        }
+        for chunk in $rows.chunks(CHUNK) {
+            let mut n = 0;
+            let values: Vec<String> = chunk
+                .iter()
+                .map(|_| {
+                    let p: Vec<String> = columns.iter().map(|_| { n += 1; format!("${n}") }).collect();
+                    format!("({})", p.join(", "))
+                })
+                .collect();
+            let sql = format!("insert into {} ({}) values {}", $table, columns.join(", "), values.join(", "));
+            let mut $q = sqlx::query(&sql);
+            for $row in chunk {
+                $q = $bind;
+            }
+            $q.execute(&mut *tx).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+    }};
+}
+
+async fn fill(store: &Store, reports: usize, cases: usize, now: DateTime<Utc>) {
+    let ids: Vec<usize> = (1..=reports).collect();
+    let case_ids: Vec<usize> = (1..=cases).collect();
+    let ip = |case: usize| format!("10.{}.{}.{}", case / 65_536 % 256, case / 256 % 256, case % 256);
+    let at = |i: usize| now - chrono::Duration::minutes(i64::try_from(i % 40_000).unwrap());
+    let kinds = ["spam", "spam", "spam", "phishing", "botnet", "scanning"];
+    let reporters = ["SpamCop", "AOL", "Comcast", "Shadowserver", "Microsoft"];
+    macro_rules! run {
+        ($pool:expr, $sqlite:expr) => {{
+            let pool = $pool;
+            bulk_insert!(pool, $sqlite, "inbound_message", &["sha256", "size_bytes", "raw_bytes", "first_received_at",
+                "parse_status", "report_count", "created_at", "updated_at"], ids, |q, i| q
+                .bind(format!("{i:064x}")).bind(1_i64).bind(vec![b'x']).bind(at(*i)).bind("parsed").bind(1_i64).bind(now).bind(now));
+            bulk_insert!(pool, $sqlite, "message_arrival", &["inbound_message_id", "channel", "received_at", "created_at", "updated_at"],
+                ids, |q, i| q.bind(i64::try_from(*i).unwrap()).bind("import").bind(at(*i)).bind(now).bind(now));
+            bulk_insert!(pool, $sqlite, "abuse_case", &["case_key", "source_ip", "report_type", "role", "status", "created_at", "updated_at"],
+                case_ids, |q, c| q.bind(format!("-|{}|{}|source", ip(*c), kinds[c % kinds.len()])).bind(ip(*c))
+                    .bind(kinds[c % kinds.len()]).bind("source").bind(if c % 7 == 0 { "closed" } else { "new" }).bind(now).bind(now));
+            // Case sizes are skewed like real queues: a few large cases, many small ones.
+            bulk_insert!(pool, $sqlite, "report", &["inbound_message_id", "position", "format", "report_type", "role", "source_ip",
+                "incident_time", "reporter", "reporter_ref", "urls", "complainant_hash", "created_at", "updated_at",
+                "abuse_case_id", "unique_in_case", "duplicate_reason"],
+                ids, |q, i| {
+                    let case = if i % 4 == 0 { 1 + (i / 4) % 50 } else { 1 + (i * 7_919) % cases };
+                    let unique = i % 5 != 0;
+                    q.bind(i64::try_from(*i).unwrap()).bind(0_i32).bind("spamcop").bind(kinds[case % kinds.len()]).bind("source")
+                        .bind(ip(case)).bind(at(*i)).bind(reporters[i % reporters.len()]).bind(format!("{}", 7_000_000_000 + i))
+                        .bind("[]").bind(format!("h{}", i % 20_000)).bind(now).bind(now)
+                        .bind(i64::try_from(case).unwrap()).bind(unique).bind((!unique).then_some("same_reporter_report"))
+                });
+        }};
+    }
+    match store.backend() {
+        Backend::Sqlite(pool) => run!(pool, true),
+        Backend::Postgres(pool) => run!(pool, false),
+    }
+}
+
+/// Fresh statistics and visibility after the bulk load and the recount, as autovacuum (PostgreSQL) or
+/// `pragma optimize` (SQLite, run by the desk when it opens the database) leave them in service.
+async fn refresh_statistics(store: &Store) {
+    match store.backend() {
+        Backend::Sqlite(pool) => sqlx::query("analyze").execute(pool).await.map(|_| ()).unwrap(),
+        Backend::Postgres(pool) => sqlx::query("vacuum analyze").execute(pool).await.map(|_| ()).unwrap(),
+    }
+}
+
+fn median(mut runs: Vec<Duration>) -> Duration {
+    runs.sort_unstable();
+    runs[runs.len() / 2]
+}
+
+async fn time<F, Fut, T>(runs: usize, mut f: F) -> Duration
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    let mut all = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let started = Instant::now();
+        f().await;
+        all.push(started.elapsed());
+    }
+    median(all)
+}
+
+async fn bench(name: &str, store: Store, reports: usize, cases: usize) {
+    store.migrate().await.unwrap();
+    let now = if store.all_case_ids().await.unwrap().is_empty() {
+        let now = store::now();
+        let started = Instant::now();
+        fill(&store, reports, cases, now).await;
+        let filled = started.elapsed();
+        let started = Instant::now();
+        let placed = abusedesk::intake::cases::place_all(&store).await.unwrap();
+        let recounted = started.elapsed();
+        refresh_statistics(&store).await;
+        println!("{name}: {reports} reports in {cases} cases written in {filled:.1?}; {} cases recounted in {recounted:.1?}", placed.cases);
+        now
+    } else {
+        println!("{name}: reusing the fixture already in the database");
+        store::now()
+    };
+
+    let queue = CaseFilter { open_only: true, sort: Some(CaseSort::Unique), ..CaseFilter::default() };
+    let first = case_views::case_page(&store, &queue, 50, now).await.unwrap();
+    println!("{name}: open cases {}; largest has {} unique of {} received", first.total, first.rows[0].unique_complaints, first.rows[0].received);
+    let t = time(21, || case_views::case_page(&store, &queue, 50, now)).await;
+    println!("{name}: queue first page, sorted by unique complaints: median {:.1} ms", t.as_secs_f64() * 1e3);
+    let filtered = CaseFilter { report_type: Some("phishing".into()), reporter: Some("AOL".into()), ..queue.clone() };
+    let t = time(11, || case_views::case_page(&store, &filtered, 50, now)).await;
+    println!("{name}: queue filtered by type and reporter: median {:.1} ms", t.as_secs_f64() * 1e3);
+    let recent = CaseFilter { sort: Some(CaseSort::Last24h), ..queue.clone() };
+    let t = time(5, || case_views::case_page(&store, &recent, 50, now)).await;
+    println!("{name}: queue sorted by complaints in the last 24 h: median {:.1} ms", t.as_secs_f64() * 1e3);
+    let searched = CaseFilter { q: Some("10.0.1.0/24".into()), ..queue.clone() };
+    let t = time(11, || case_views::case_page(&store, &searched, 50, now)).await;
+    println!("{name}: queue searched by CIDR: median {:.1} ms", t.as_secs_f64() * 1e3);
+    let big = first.rows[0].case_id;
+    let t = time(21, || case_views::case_detail(&store, big, Granularity::Day, now)).await;
+    println!("{name}: case page of the largest case: median {:.1} ms", t.as_secs_f64() * 1e3);
+    let small = first.rows.last().unwrap().case_id;
+    let t = time(21, || case_views::case_detail(&store, small, Granularity::Day, now)).await;
+    println!("{name}: case page of a small case: median {:.1} ms", t.as_secs_f64() * 1e3);
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("triage benchmark skipped: run it with `cargo bench --bench triage` (optimised)");
+        return;
+    }
+    let reports = env_usize("ABUSEDESK_BENCH_REPORTS", 1_000_000);
+    let cases = env_usize("ABUSEDESK_BENCH_CASES", 50_000);
+    let dir = tempfile::tempdir().unwrap();
+    let path = std::env::var("ABUSEDESK_BENCH_SQLITE").unwrap_or_else(|_| format!("{}/bench.db", dir.path().display()));
+    let store = Store::connect(&format!("sqlite://{path}")).await.unwrap();
+    bench("SQLite", store.clone(), reports, cases).await;
+    store.close().await;
+
+    match std::env::var("TEST_POSTGRES_URL") {
+        Ok(server) => {
+            use sqlx::Connection;
+            let keep = std::env::var("ABUSEDESK_BENCH_PG_DB").ok();
+            let name = keep.clone().unwrap_or_else(|| format!("abusedesk_bench_{}", std::process::id()));
+            let mut admin = sqlx::PgConnection::connect(&server).await.unwrap();
+            let exists: bool = sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
+                .bind(&name)
+                .fetch_one(&mut admin)
+                .await
+                .unwrap();
+            if !exists {
+                sqlx::query(&format!("create database {name}")).execute(&mut admin).await.unwrap();
+            }
+            let mut url = url::Url::parse(&server).unwrap();
+            url.set_path(&format!("/{name}"));
+            let store = Store::connect(url.as_str()).await.unwrap();
+            bench("PostgreSQL", store.clone(), reports, cases).await;
+            store.close().await;
+            if keep.is_none() {
+                sqlx::query(&format!("drop database {name} with (force)")).execute(&mut admin).await.unwrap();
+            }
+        }
+        Err(_) => println!("PostgreSQL half skipped: TEST_POSTGRES_URL is not set"),
+    }
+}

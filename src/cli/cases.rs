@@ -1,0 +1,82 @@
+//! `abusedesk recount`, `abusedesk volumes FILE`, `abusedesk threshold TYPE --warn --block`, and
+//! `abusedesk audit verify|export`.
+
+use std::path::Path;
+
+use anyhow::{bail, Context};
+
+use crate::config::AuditCommand;
+use crate::store::{self, Store};
+use crate::triage::rates::Threshold;
+use crate::triage::volume::parse_volume;
+
+/// Places unplaced reports and recounts every case.
+pub async fn recount(store: &Store) -> anyhow::Result<()> {
+    let placed = crate::intake::cases::place_all(store).await?;
+    println!(
+        "{} report(s) placed or re-linked, {} case(s) recounted, {} reopened",
+        placed.reports, placed.cases, placed.reopened
+    );
+    Ok(())
+}
+
+/// Imports a volume file; bad lines are listed with their numbers and the good ones are kept.
+pub async fn volumes(store: &Store, file: &Path) -> anyhow::Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let import = parse_volume(&bytes);
+    for (line, problem) in &import.errors {
+        eprintln!("{}:{line}: {problem}", file.display());
+    }
+    let source = import.source.unwrap_or("maillog");
+    let written = store.upsert_volumes(&import.rows, source, store::now()).await?;
+    println!("{written} volume row(s) stored from {} ({source}), {} line(s) refused", file.display(), import.errors.len());
+    Ok(())
+}
+
+/// Sets one report type's threshold.
+pub async fn threshold(store: &Store, report_type: &str, warn: f64, block: f64) -> anyhow::Result<()> {
+    if !(warn.is_finite() && block.is_finite() && warn > 0.0 && warn <= block) {
+        bail!("the warning rate must be above 0 and not above the block line (for example --warn 1 --block 3)");
+    }
+    let threshold = Threshold { warn_per_thousand: warn, block_per_thousand: block };
+    store.set_rate_threshold(report_type.trim(), threshold, "command line", store::now()).await?;
+    println!("{report_type}: warn at {warn} and block line at {block} complaints per 1,000 messages");
+    Ok(())
+}
+
+/// Entries read per page when the whole log is walked.
+const AUDIT_PAGE: i64 = 5_000;
+
+/// `audit verify` (exit 1 and the first broken entry when the chain is broken) and `audit export`.
+pub async fn audit(store: &Store, cmd: AuditCommand) -> anyhow::Result<std::process::ExitCode> {
+    let mut entries = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = store.audit_entries(after, AUDIT_PAGE).await?;
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        entries.extend(page);
+    }
+    match cmd {
+        AuditCommand::Verify => match crate::audit::verify(&entries) {
+            Ok(n) => {
+                let head = entries.last().map(|e| e.hash.as_str()).unwrap_or(crate::audit::GENESIS);
+                println!("audit log intact: {n} entries, last hash {head}");
+                Ok(std::process::ExitCode::SUCCESS)
+            }
+            Err(broken) => {
+                println!("audit log BROKEN: {broken}");
+                Ok(std::process::ExitCode::FAILURE)
+            }
+        },
+        AuditCommand::Export { json } => {
+            let stdout = std::io::stdout();
+            if json {
+                crate::audit::export::write_json_lines(&entries, stdout.lock())?;
+            } else {
+                crate::audit::export::write_csv(&entries, stdout.lock())?;
+            }
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+    }
+}

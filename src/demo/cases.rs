@@ -1,0 +1,107 @@
+//! Demo triage work: sending volumes for two customers (so complaint rates per 1,000 messages show, one
+//! of them over the warning line), a stricter threshold for phishing, cases assigned and in progress, a
+//! closed case that a new report reopens; and casework: a complete investigation with a suspension waiting
+//! in the manager's review queue, a warning decided after an investigation, a note, and a customer's open
+//! dispute.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::mail::{self, NEWSLETTER_IP, SPAMMY_IP};
+use crate::domain::case::{CaseFilter, CaseStatus};
+use crate::intake;
+use crate::store::{Channel, Store};
+use crate::triage::rates::Threshold;
+use crate::triage::volume::parse_volume;
+
+/// Runs after the demo mail is in.
+pub async fn load_after_mail(store: &Store, now: DateTime<Utc>) -> anyhow::Result<()> {
+    // Our own mail logs: the newsletter sends 2,000 a day (15 complaints a week is about 1 per 1,000:
+    // the warning line); the spammy sender claims 200,000 a day, which keeps its rate low and shows why
+    // a rate never decides on its own.
+    let mut csv = String::from("ip,day,messages\n");
+    for day in 0..7 {
+        let date = (now - Duration::days(day)).date_naive();
+        csv.push_str(&format!("{NEWSLETTER_IP},{date},2000\n{SPAMMY_IP},{date},200000\n"));
+    }
+    let volumes = parse_volume(csv.as_bytes());
+    store.upsert_volumes(&volumes.rows, "maillog", now).await?;
+    let strict = Threshold { warn_per_thousand: 0.5, block_per_thousand: 1.0 };
+    store.set_rate_threshold("phishing", strict, "admin", now).await?;
+
+    let users = store.list_users().await?;
+    let id_of = |name: &str| users.iter().find(|u| u.username == name).map(|u| u.user_id.0);
+    let all = CaseFilter { open_only: false, ..CaseFilter::default() };
+    let (cases, _) = store.list_cases(&all, 100, now).await?;
+    let case_of = |ip: &str| cases.iter().find(|c| c.source_ip == ip).map(|c| c.abuse_case_id);
+    if let (Some(case), Some(alex)) = (case_of(SPAMMY_IP), id_of("alex")) {
+        store.assign_cases(&[case], Some(alex), "morgan", now).await?;
+        store.set_case_status(case, CaseStatus::Investigating, "alex", now).await?;
+    }
+    if let (Some(case), Some(sam)) = (case_of(NEWSLETTER_IP), id_of("sam")) {
+        store.assign_cases(&[case], Some(sam), "morgan", now).await?;
+        store.set_case_status(case, CaseStatus::AwaitingCustomer, "sam", now).await?;
+    }
+    casework(store, &users, case_of(SPAMMY_IP), case_of(NEWSLETTER_IP)).await?;
+    // The infected machine's case was closed after the customer cleaned it up; the sinkhole saw it
+    // again an hour ago, so the case is back in the queue (reopened, with the reason recorded).
+    if let Some(case) = case_of(mail::INFECTED_IP) {
+        store.set_case_status(case, CaseStatus::Closed, "alex", now - Duration::hours(3)).await?;
+        let again = mail::shadowserver(mail::INFECTED_IP, 49_156, now - Duration::hours(1));
+        intake::receive(store, &again, Channel::Mta, Some("abuse@isp.example"), intake::DEFAULT_MAX_MESSAGE_BYTES).await?;
+    }
+    Ok(())
+}
+
+/// Investigations and decisions through the same casework rules the UI uses.
+async fn casework(
+    store: &Store,
+    users: &[crate::store::UserAccount],
+    spammy: Option<i64>,
+    newsletter: Option<i64>,
+) -> anyhow::Result<()> {
+    use crate::casework::{self as work, DecisionRequest};
+    use crate::domain::checklist::{Answer, ChecklistAnswer};
+    use crate::domain::decision::DecisionKind;
+    let person = |name: &str| users.iter().find(|u| u.username == name).map(|u| u.current_user());
+    let (Some(alex), Some(sam), Some(spammy), Some(newsletter)) = (person("alex"), person("sam"), spammy, newsletter) else {
+        return Ok(());
+    };
+    let all: Vec<ChecklistAnswer> = store
+        .checklist_items()
+        .await?
+        .into_iter()
+        .map(|i| ChecklistAnswer { code: i.code, answer: Answer::Yes, note: String::new() })
+        .collect();
+    let investigation = work::open_investigation(store, &alex, spammy).await?;
+    let findings = "12 SpamCop reports in a week, each sent to abuse@ and postmaster@; the offending messages \
+                    advertise pharmacy sites, no List-Unsubscribe, forged sender domain. Customer did not answer \
+                    two warnings.";
+    work::save_investigation(store, &alex, investigation, findings, &all).await?;
+    let proposal = DecisionRequest {
+        case_id: spammy,
+        kind: DecisionKind::Suspension,
+        reason: "Repeated unsolicited bulk mail after warnings (AUP 4.2).",
+        evidence: "12 unique SpamCop complaints (25 received), investigation 1",
+        reverses: None,
+    };
+    work::decide(store, &alex, &proposal).await?;
+
+    let investigation = work::open_investigation(store, &sam, newsletter).await?;
+    let partial: Vec<ChecklistAnswer> = all.iter().take(3).cloned().collect();
+    let findings = "Confirmed opt-in newsletter with a working unsubscribe link and a postal address; the \
+                    complaint rate is just over 1 per 1,000 after a list import.";
+    work::save_investigation(store, &sam, investigation, findings, &partial).await?;
+    let warning = DecisionRequest {
+        case_id: newsletter,
+        kind: DecisionKind::Warning,
+        reason: "Complaint rate over the warning line; clean the imported list (AUP 4.5).",
+        evidence: "15 unique complaints from 15 readers of one issue, 14,000 messages sent",
+        reverses: None,
+    };
+    work::decide(store, &sam, &warning).await?;
+    work::add_note(store, &sam, newsletter, "Customer says the list came from a trade fair; asked for the opt-in records.").await?;
+    if let Some(acme) = person("acme") {
+        store.open_dispute(newsletter, acme.user_id.0, "These readers signed up at our booth; records attached.", crate::store::now()).await?;
+    }
+    Ok(())
+}

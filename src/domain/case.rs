@@ -1,0 +1,305 @@
+//! Cases as the triage dashboard shows them: reports about one address of one customer, of one type and
+//! role, with honest counts (received vs unique, and why they differ), a status and an assignee; and the
+//! filters, sort orders and pages of the triage queue, which live in the URL so a view can be shared.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::customer::CustomerBrief;
+
+/// Where a case stands. A closed case reopens (back to `New`) when a new report arrives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    New,
+    Investigating,
+    AwaitingCustomer,
+    Decided,
+    Closed,
+}
+
+impl CaseStatus {
+    pub const ALL: [CaseStatus; 5] = [
+        CaseStatus::New,
+        CaseStatus::Investigating,
+        CaseStatus::AwaitingCustomer,
+        CaseStatus::Decided,
+        CaseStatus::Closed,
+    ];
+
+    /// The stored and URL name.
+    pub fn code(self) -> &'static str {
+        match self {
+            CaseStatus::New => "new",
+            CaseStatus::Investigating => "investigating",
+            CaseStatus::AwaitingCustomer => "awaiting_customer",
+            CaseStatus::Decided => "decided",
+            CaseStatus::Closed => "closed",
+        }
+    }
+
+    /// For people.
+    pub fn label(self) -> &'static str {
+        match self {
+            CaseStatus::New => "new",
+            CaseStatus::Investigating => "investigating",
+            CaseStatus::AwaitingCustomer => "awaiting customer",
+            CaseStatus::Decided => "decided",
+            CaseStatus::Closed => "closed",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<CaseStatus> {
+        CaseStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// The columns the queue can be sorted by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CaseSort {
+    Unique,
+    Received,
+    Reporters,
+    FirstSeen,
+    LastSeen,
+    Last24h,
+    Last7d,
+    Customer,
+    Ip,
+    Type,
+    Status,
+    Assignee,
+}
+
+impl CaseSort {
+    pub const ALL: [CaseSort; 12] = [
+        CaseSort::Unique,
+        CaseSort::Received,
+        CaseSort::Reporters,
+        CaseSort::FirstSeen,
+        CaseSort::LastSeen,
+        CaseSort::Last24h,
+        CaseSort::Last7d,
+        CaseSort::Customer,
+        CaseSort::Ip,
+        CaseSort::Type,
+        CaseSort::Status,
+        CaseSort::Assignee,
+    ];
+
+    /// The URL name.
+    pub fn code(self) -> &'static str {
+        match self {
+            CaseSort::Unique => "unique",
+            CaseSort::Received => "received",
+            CaseSort::Reporters => "reporters",
+            CaseSort::FirstSeen => "first_seen",
+            CaseSort::LastSeen => "last_seen",
+            CaseSort::Last24h => "last_24h",
+            CaseSort::Last7d => "last_7d",
+            CaseSort::Customer => "customer",
+            CaseSort::Ip => "ip",
+            CaseSort::Type => "type",
+            CaseSort::Status => "status",
+            CaseSort::Assignee => "assignee",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<CaseSort> {
+        CaseSort::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Numbers and times read best largest / newest first; names alphabetically.
+    pub fn descending_by_default(self) -> bool {
+        !matches!(self, CaseSort::Customer | CaseSort::Ip | CaseSort::Type | CaseSort::Status | CaseSort::Assignee)
+    }
+}
+
+/// Rows per page of the triage queue.
+pub const CASE_PAGE_SIZE: i64 = 50;
+
+/// A view of the triage queue: every filter, the sort and the page. Parsed from and written to a URL query,
+/// so the same view can be bookmarked, shared, fetched as JSON (`/api/v1/cases?…`) or exported as CSV.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseFilter {
+    pub report_type: Option<String>,
+    pub status: Option<CaseStatus>,
+    /// Only cases not closed (the default view); ignored when `status` is set.
+    pub open_only: bool,
+    pub reporter: Option<String>,
+    /// A customer's account reference.
+    pub customer: Option<String>,
+    pub assignee: Option<String>,
+    /// Cases with a report last seen on or after this day, and first seen on or before `to`.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// An IP, a CIDR block, a customer reference or name, or a reporter's reference (a SpamCop id).
+    pub q: Option<String>,
+    pub sort: Option<CaseSort>,
+    pub descending: Option<bool>,
+    pub page: i64,
+}
+
+impl CaseFilter {
+    /// Reads `type, status, reporter, customer, assignee, from, to, q, sort, dir, page` from query pairs;
+    /// unknown or malformed values are ignored rather than refused, so an old link still opens.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> CaseFilter {
+        let mut f = CaseFilter { open_only: true, ..CaseFilter::default() };
+        let text = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
+        for (key, value) in pairs {
+            match key {
+                "type" => f.report_type = text(value),
+                "status" if value == "all" => f.open_only = false,
+                "status" => f.status = CaseStatus::parse(value.trim()),
+                "reporter" => f.reporter = text(value),
+                "customer" => f.customer = text(value),
+                "assignee" => f.assignee = text(value),
+                "from" => f.from = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok(),
+                "to" => f.to = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok(),
+                "q" => f.q = text(value),
+                "sort" => f.sort = CaseSort::parse(value.trim()),
+                "dir" => f.descending = Some(value.trim() != "asc"),
+                "page" => f.page = value.trim().parse::<i64>().unwrap_or(0).clamp(0, 1_000_000),
+                _ => {}
+            }
+        }
+        f
+    }
+
+    /// The sort in effect (unique complaints, largest first, unless chosen).
+    pub fn sort_or_default(&self) -> (CaseSort, bool) {
+        let sort = self.sort.unwrap_or(CaseSort::Unique);
+        (sort, self.descending.unwrap_or(sort.descending_by_default()))
+    }
+
+    /// The query pairs that give this view back (without the page when `page` is `None`).
+    pub fn to_pairs(&self, page: Option<i64>) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        let mut push = |k: &'static str, v: Option<String>| {
+            if let Some(v) = v.filter(|v| !v.is_empty()) {
+                pairs.push((k, v));
+            }
+        };
+        push("type", self.report_type.clone());
+        push(
+            "status",
+            match (self.status, self.open_only) {
+                (Some(s), _) => Some(s.code().to_owned()),
+                (None, false) => Some("all".to_owned()),
+                (None, true) => None,
+            },
+        );
+        push("reporter", self.reporter.clone());
+        push("customer", self.customer.clone());
+        push("assignee", self.assignee.clone());
+        push("from", self.from.map(|d| d.to_string()));
+        push("to", self.to.map(|d| d.to_string()));
+        push("q", self.q.clone());
+        push("sort", self.sort.map(|s| s.code().to_owned()));
+        push("dir", self.descending.map(|d| if d { "desc" } else { "asc" }.to_owned()));
+        push("page", page.filter(|p| *p > 0).map(|p| p.to_string()));
+        pairs
+    }
+}
+
+/// One row of the triage queue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseRow {
+    pub case_id: i64,
+    pub customer: Option<CustomerBrief>,
+    pub source_ip: String,
+    pub report_type: String,
+    /// source, relay, spamvertised_host, spamtrap_hit or unknown: counts never mix roles.
+    pub role: String,
+    pub status: CaseStatus,
+    pub assignee: Option<String>,
+    pub unique_complaints: i64,
+    pub received: i64,
+    pub reporters: i64,
+    pub first_seen: Option<DateTime<Utc>>,
+    pub last_seen: Option<DateTime<Utc>>,
+    pub last_24h: i64,
+    pub last_7d: i64,
+    /// rising, falling or steady: unique complaints of the last 7 days against the 7 before.
+    pub trend: String,
+    /// Unique complaints per 1,000 messages over the last 7 days, where sending volume is known.
+    pub rate_per_thousand: Option<f64>,
+    /// warn or block when the rate is at or over the report type's threshold.
+    pub flag: Option<String>,
+}
+
+/// A page of the queue and how many cases match in all.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CasePage {
+    pub total: i64,
+    pub rows: Vec<CaseRow>,
+}
+
+/// The arithmetic of a case: `received = unique + same_bytes + mailbox_copies + other_role + re_reports`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseCounts {
+    pub received: i64,
+    pub stored_reports: i64,
+    pub unique_complaints: i64,
+    pub complainants: i64,
+    pub reporters: i64,
+    pub same_bytes: i64,
+    pub mailbox_copies: i64,
+    pub other_role: i64,
+    pub re_reports: i64,
+}
+
+/// One original message that several complainants reported: a campaign, not duplicates.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignView {
+    /// The original's Message-ID or content fingerprint.
+    pub key: String,
+    pub complaints: i64,
+    pub complainants: i64,
+}
+
+/// A status or assignee change of a case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseEventView {
+    pub kind: String,
+    pub detail: String,
+    pub actor: String,
+    pub at: DateTime<Utc>,
+}
+
+/// One report of a case, with its place in the arithmetic.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseReportView {
+    pub report_id: i64,
+    pub message_id: i64,
+    pub reporter: String,
+    pub reporter_ref: Option<String>,
+    /// The incident time, or the first arrival when the report gave none.
+    pub at: DateTime<Utc>,
+    /// How many times the message's bytes arrived.
+    pub arrivals: i64,
+    /// Counts as a unique complaint in this case.
+    pub unique: bool,
+    pub duplicate_of: Option<i64>,
+    /// Why it is not a new complaint, in words.
+    pub duplicate_reason: Option<String>,
+}
+
+/// Everything the case page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseDetail {
+    pub row: CaseRow,
+    pub counts: CaseCounts,
+    /// The arithmetic in one sentence: "12 reports received = 5 unique complaints from 5 complainants; …".
+    pub explanation: String,
+    pub campaigns: Vec<CampaignView>,
+    /// hour, day or week.
+    pub granularity: String,
+    /// The complaint chart (server-rendered SVG markup, no script).
+    pub chart_svg: String,
+    pub reports: Vec<CaseReportView>,
+    pub events: Vec<CaseEventView>,
+    /// The threshold in force for the case's report type, per thousand messages.
+    pub warn_per_thousand: f64,
+    pub block_per_thousand: f64,
+}
