@@ -76,6 +76,9 @@ pub enum Command {
     /// The ISP's own address space: reports about addresses outside it are marked as such.
     #[command(subcommand)]
     AddressSpace(AddressSpaceCommand),
+    /// The hash-chained audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Print who held an address (and port) at a moment, or the candidates and why nobody can be named.
     Attribute {
         ip: std::net::IpAddr,
@@ -91,6 +94,24 @@ pub enum Command {
     },
     /// Attribute every report again with the current assignments, recording each change.
     Reattribute,
+    /// Put every report not yet in a case into its case, then recount every case from its reports.
+    Recount,
+    /// Import sending volumes (Microsoft SNDS export, or a mail-log CSV `ip,day,messages`).
+    Volumes {
+        /// The CSV file.
+        file: std::path::PathBuf,
+    },
+    /// Set the complaint rate (per 1,000 messages) at which cases of a report type are flagged.
+    Threshold {
+        /// The report type (spam, phishing, …).
+        report_type: String,
+        /// Warn at this rate (1.0 = 0.1 %).
+        #[arg(long)]
+        warn: f64,
+        /// The block line (3.0 = 0.3 %).
+        #[arg(long)]
+        block: f64,
+    },
 }
 
 /// `abusedesk customers …` and `abusedesk assignments …`
@@ -119,6 +140,18 @@ pub enum AddressSpaceCommand {
     },
     /// List the blocks.
     List,
+}
+
+/// `abusedesk audit …`
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the whole chain; names the first broken entry and exits non-zero if there is one.
+    Verify,
+    /// Print the log, oldest first, as CSV (default) or JSON lines.
+    Export {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Settings of the web server.

@@ -20,6 +20,10 @@ pub enum AppError {
     Invalid { field: String, message: String },
     #[error("{0}")]
     Conflict(String),
+    /// A rule of the desk refused the action (an incomplete investigation, approving one's own proposal);
+    /// the message says which and is safe to show.
+    #[error("refused: {0}")]
+    Refused(String),
     #[error("something went wrong on our side (reference {ref_id})")]
     Internal { ref_id: String },
     #[error("request failed: {0}")]
@@ -79,6 +83,7 @@ mod server_side {
                 AppError::Forbidden | AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
                 AppError::Invalid { .. } | AppError::ServerFn(_) => StatusCode::BAD_REQUEST,
                 AppError::Conflict(_) => StatusCode::CONFLICT,
+                AppError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
             }
         }
@@ -93,6 +98,19 @@ mod server_side {
                 }
                 other => AppError::internal(&other),
             }
+        }
+    }
+
+    impl From<crate::casework::CaseworkError> for AppError {
+        fn from(e: crate::casework::CaseworkError) -> Self {
+            use crate::casework::CaseworkError;
+            let error = match e {
+                CaseworkError::Refused(refusal) => AppError::Refused(refusal.to_string()),
+                CaseworkError::Invalid(message) => AppError::Refused(message),
+                CaseworkError::NotFound(what) => AppError::NotFound { what },
+                CaseworkError::Store(e) => e.into(),
+            };
+            error.with_response_status()
         }
     }
 

@@ -14,7 +14,11 @@ pub mod web;
 #[cfg(feature = "ssr")]
 pub mod attribution;
 #[cfg(feature = "ssr")]
+pub mod audit;
+#[cfg(feature = "ssr")]
 pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod casework;
 #[cfg(feature = "ssr")]
 pub mod cli;
 #[cfg(feature = "ssr")]
@@ -25,6 +29,10 @@ pub mod demo;
 pub mod ingest;
 #[cfg(feature = "ssr")]
 pub mod intake;
+#[cfg(feature = "ssr")]
+pub mod investigation;
+#[cfg(feature = "ssr")]
+pub mod redact;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]

@@ -1,5 +1,5 @@
-//! Bearer tokens for machines that post messages (`POST /api/v1/messages`): generation, hashing and the
-//! check. A token is shown once when created; the database keeps only its SHA-256, so a leaked database
+//! Bearer tokens for machines: `ingest` tokens post messages (`POST /api/v1/messages`), `read` tokens read
+//! cases as staff do (`GET /api/v1/cases`). Generation, hashing and the check. A token is shown once when created; the database keeps only its SHA-256, so a leaked database
 //! does not leak working tokens. Tokens are long random strings, so a fast hash is enough (no argon2).
 
 use sha2::{Digest, Sha256};
@@ -17,6 +17,32 @@ pub struct IssuedToken {
     pub token: String,
 }
 
+/// What a token may do; a token does exactly one of these.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenScope {
+    /// Post raw messages.
+    Ingest,
+    /// Read cases and their counts, as staff.
+    Read,
+}
+
+impl TokenScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenScope::Ingest => "ingest",
+            TokenScope::Read => "read",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TokenScope> {
+        match s {
+            "ingest" => Some(TokenScope::Ingest),
+            "read" => Some(TokenScope::Read),
+            _ => None,
+        }
+    }
+}
+
 /// Why a token could not be created.
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {
@@ -26,26 +52,31 @@ pub enum TokenError {
     Store(#[from] StoreError),
 }
 
-/// Creates a token under `name` ("postfix on mx1").
-pub async fn create(store: &Store, name: &str, created_by: Option<UserId>) -> Result<IssuedToken, TokenError> {
+/// Creates a token under `name` ("postfix on mx1") for `scope`.
+pub async fn create(
+    store: &Store,
+    name: &str,
+    scope: TokenScope,
+    created_by: Option<UserId>,
+) -> Result<IssuedToken, TokenError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 80 {
         return Err(TokenError::BadName);
     }
     let token = format!("{PREFIX}{}", hex::encode(rand::random::<[u8; 32]>()));
-    let ingest_token_id = store.insert_ingest_token(name, &hash(&token), created_by, store::now()).await?;
+    let ingest_token_id = store.insert_ingest_token(name, scope.as_str(), &hash(&token), created_by, store::now()).await?;
     Ok(IssuedToken { ingest_token_id, token })
 }
 
-/// The id of the live token presented in an `Authorization: Bearer …` header value, if it is one.
-pub async fn check(store: &Store, authorization: Option<&str>) -> Result<Option<i64>, StoreError> {
+/// The id of the live token of `scope` presented in an `Authorization: Bearer …` header value, if it is one.
+pub async fn check(store: &Store, authorization: Option<&str>, scope: TokenScope) -> Result<Option<i64>, StoreError> {
     let Some(token) = authorization.and_then(|v| v.strip_prefix("Bearer ")).map(str::trim) else {
         return Ok(None);
     };
     if !token.starts_with(PREFIX) {
         return Ok(None);
     }
-    store.use_ingest_token(&hash(token), store::now()).await
+    store.use_ingest_token(&hash(token), scope.as_str(), store::now()).await
 }
 
 fn hash(token: &str) -> String {

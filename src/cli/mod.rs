@@ -1,7 +1,8 @@
 //! The `abusedesk` command: `serve` (default), `migrate`, `user …`, `parse`, `ingest`, `import`, `reparse`,
-//! `customers`, `assignments`, `address-space`, `attribute`, `reattribute`. Errors are printed with their causes
+//! `customers`, `assignments`, `address-space`, `attribute`, `reattribute`, `recount`, `volumes`, `threshold`. Errors are printed with their causes
 //! and end the process with a non-zero status.
 
+mod cases;
 mod holdings;
 mod intake;
 mod parse;
@@ -83,6 +84,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Ok(())
             })
             .await
+        }
+        Some(Command::Audit(cmd)) => {
+            let store = open(url).await?;
+            let result = cases::audit(&store, cmd).await;
+            store.close().await;
+            return result;
+        }
+        Some(Command::Recount) => with_store(url, |store| async move { cases::recount(&store).await }).await,
+        Some(Command::Volumes { file }) => with_store(url, |store| async move { cases::volumes(&store, &file).await }).await,
+        Some(Command::Threshold { report_type, warn, block }) => {
+            with_store(url, |store| async move { cases::threshold(&store, &report_type, warn, block).await }).await
         }
         Some(Command::Reparse { pending }) => {
             let store = open(url).await?;

@@ -110,7 +110,7 @@ Newsletter Ltd, 1 Example Street, Springfield\n\
     .into_bytes()
 }
 
-fn shadowserver(ip: &str, port: u16, seen: DateTime<Utc>) -> Vec<u8> {
+pub fn shadowserver(ip: &str, port: u16, seen: DateTime<Utc>) -> Vec<u8> {
     let stamp = seen.format("%Y-%m-%d %H:%M:%S");
     format!(
         "From: Shadowserver <autoreports@shadowserver.example>\n\

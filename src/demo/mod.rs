@@ -1,6 +1,7 @@
 //! The demo dataset behind `abusedesk serve --demo`: enough for a newcomer to see every capability of the
 //! desk within a minute. Each capability adds its own demo data here.
 
+mod cases;
 mod holdings;
 mod mail;
 
@@ -53,6 +54,7 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoAccount>> {
                 .context("failed to store a demo message")?;
         }
         holdings::load_after_mail(store, now).await.context("failed to load the late demo assignments")?;
+        cases::load_after_mail(store, now).await.context("failed to load the demo triage work")?;
         store.put_setting(DEMO_MARK, "1", store::now()).await?;
     }
     Ok(PEOPLE

@@ -47,6 +47,10 @@ pub const STAFF: &[Role] = &[Role::Analyst, Role::Manager, Role::Admin];
 pub const PAGES: &[Page] = &[
     Page { path: "/login", title: "Sign in", access: Access::Public, in_nav: false },
     Page { path: "/", title: "Overview", access: Access::SignedIn, in_nav: true },
+    Page { path: "/cases", title: "Triage", access: Access::Roles(STAFF), in_nav: true },
+    Page { path: "/cases/:id", title: "Case", access: Access::Roles(STAFF), in_nav: false },
+    Page { path: "/reviews", title: "Reviews", access: Access::Roles(&[Role::Manager, Role::Admin]), in_nav: true },
+    Page { path: "/admin/audit", title: "Audit", access: Access::Roles(&[Role::Admin]), in_nav: true },
     Page { path: "/messages", title: "Intake", access: Access::Roles(STAFF), in_nav: true },
     Page { path: "/messages/:id", title: "Message", access: Access::Roles(STAFF), in_nav: false },
     Page { path: "/unattributed", title: "Unattributed", access: Access::Roles(STAFF), in_nav: true },

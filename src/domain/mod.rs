@@ -2,7 +2,11 @@
 
 pub mod access;
 pub mod attribution;
+pub mod case;
+pub mod casework;
+pub mod checklist;
 pub mod customer;
+pub mod decision;
 pub mod ids;
 pub mod role;
 pub mod user;

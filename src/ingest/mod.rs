@@ -14,13 +14,15 @@ mod fields;
 mod fingerprint;
 mod freeform;
 mod jmrp;
-mod mime;
+// MIME access, the reading of an original message and the IP/URL helpers are shared with
+// `crate::investigation`, which reads reported originals the same way.
+pub(crate) mod mime;
 mod model;
-mod original;
+pub(crate) mod original;
 mod reporter;
 mod shadowserver;
 mod spamcop;
-mod text;
+pub(crate) mod text;
 mod xarf;
 mod xarf_json;
 

@@ -45,7 +45,7 @@ pub(crate) struct Original {
 
 /// A rough registrable domain: the last two labels, or three under two-letter country TLDs with a
 /// short second level (`co.uk`, `com.au`, `ne.jp`).
-fn organisation(host: &str) -> Option<String> {
+pub(crate) fn organisation(host: &str) -> Option<String> {
     let labels: Vec<&str> = host.trim_end_matches('.').split('.').filter(|l| !l.is_empty()).collect();
     let n = labels.len();
     let take = match (labels.get(n.wrapping_sub(1)), labels.get(n.wrapping_sub(2))) {

@@ -144,8 +144,8 @@ pub async fn attribute_message(store: &Store, message_id: i64) -> Result<usize, 
     Ok(found)
 }
 
-/// Looks at every report again with all current assignments, recording each change with `reason`.
-/// Returns how many reports changed.
+/// Looks at every report again with all current assignments, recording each change with `reason`, and
+/// moves the reports that changed hands into their new customers' cases. Returns how many reports changed.
 ///
 /// # Errors
 /// Database errors (changes made before the error stay, each recorded).
@@ -154,6 +154,7 @@ pub async fn reattribute_all(store: &Store, reason: &str) -> Result<i64, StoreEr
     let index = AssignmentIndex::build(assignments, address_space(store).await?);
     let mut changed = 0;
     let mut after = 0;
+    let mut messages = std::collections::BTreeSet::new();
     loop {
         let page = store.reports_to_attribute_page(after, PAGE).await?;
         let Some(last) = page.last() else { break };
@@ -164,9 +165,17 @@ pub async fn reattribute_all(store: &Store, reason: &str) -> Result<i64, StoreEr
             let new = record(&index.lookup(ip, port(report), at), basis);
             if differs(report, &new) {
                 store.set_attribution(report, &new, Some(reason), store::now()).await?;
+                messages.insert(report.inbound_message_id);
                 changed += 1;
             }
         }
+    }
+    for message_id in messages {
+        super::cases::place_message(store, message_id).await?;
+    }
+    if changed > 0 {
+        let detail = format!("{changed} report(s) attributed anew: {reason}");
+        crate::casework::record_event(store, "abusedesk", "attribution.changed", "reports", &detail).await?;
     }
     Ok(changed)
 }

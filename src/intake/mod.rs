@@ -6,6 +6,7 @@
 //! it up. Parsing never alters the raw bytes.
 
 pub mod attribute;
+pub mod cases;
 pub mod holdings;
 pub mod sources;
 
@@ -75,6 +76,10 @@ pub async fn receive(
     if stored.copy {
         if let Some(summary) = store.find_message(id).await? {
             if summary.parse_status.0 != ParseStatus::Pending {
+                // Another arrival of the same bytes: the cases count it as a received copy.
+                if let Err(e) = cases::recount_message(store, id).await {
+                    tracing::error!(message.id = id, error = %e, "copy stored, but its cases could not be recounted");
+                }
                 return Ok(Receipt {
                     inbound_message_id: id,
                     copy: true,
@@ -159,13 +164,21 @@ async fn parse_and_store(store: &Store, id: i64, raw: Vec<u8>) -> Result<ParseSu
     };
     let outcome = ParseOutcome { status, format: format.as_deref(), detail: detail.clone(), reports };
     store.store_parse_outcome(id, &outcome, store::now()).await?;
-    // The reports are stored; if attributing them fails they stay unattributed until
-    // `abusedesk reattribute`, and the parse itself still counts.
+    settle_message(store, id).await;
+    let reports = outcome.reports.len();
+    Ok(ParseSummary { status, format, reports, detail })
+}
+
+/// Attributes the reports of a message and puts them into cases. The reports are stored already; if this
+/// fails they wait, unattributed or outside any case, for `abusedesk reattribute` / `abusedesk recount`,
+/// and the parse itself still counts.
+pub async fn settle_message(store: &Store, id: i64) {
     if let Err(e) = attribute::attribute_message(store, id).await {
         tracing::error!(message.id = id, error = %e, "reports stored, but they could not be attributed");
     }
-    let reports = outcome.reports.len();
-    Ok(ParseSummary { status, format, reports, detail })
+    if let Err(e) = cases::place_message(store, id).await {
+        tracing::error!(message.id = id, error = %e, "reports stored, but they could not be put into cases");
+    }
 }
 
 fn join(warnings: &[String]) -> Option<String> {

@@ -36,7 +36,7 @@ pub async fn receive_message(
     body: Body,
 ) -> Response {
     let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-    match ingest_token::check(&state.store, authorization).await {
+    match ingest_token::check(&state.store, authorization, ingest_token::TokenScope::Ingest).await {
         Ok(Some(_)) => {}
         Ok(None) => {
             let mut response = refusal(StatusCode::UNAUTHORIZED, "a valid ingest token is required (Authorization: Bearer …)");

@@ -2,6 +2,9 @@
 
 pub mod access;
 pub mod api;
+pub mod audit_routes;
+pub mod case_routes;
+pub mod case_views;
 pub mod holdings_upload;
 pub mod ingest_api;
 pub mod sessions;
@@ -41,6 +44,12 @@ pub fn build_router(state: AppState, sessions: SessionLayer) -> Router {
         .route("/auth/signout", post(signin::sign_out))
         // The body limit is the ingest handler's own (it answers 413 with a reason), not axum's 2 MB default.
         .route("/api/v1/messages", post(ingest_api::receive_message).layer(DefaultBodyLimit::disable()))
+        .route("/api/v1/cases", get(case_routes::api_cases))
+        .route("/api/v1/cases/{id}", get(case_routes::api_case))
+        .route("/cases.csv", get(case_routes::export_csv))
+        .route("/admin/audit.csv", get(audit_routes::export_csv))
+        .route("/admin/audit.json", get(audit_routes::export_json))
+        .route("/cases/assign", post(case_routes::assign))
         .route("/messages/upload", post(upload::upload_message).layer(DefaultBodyLimit::max(upload_limit)))
         // Customer and assignment files of a large ISP run to tens of megabytes.
         .route("/admin/imports/upload", post(holdings_upload::upload_holdings).layer(DefaultBodyLimit::max(IMPORT_LIMIT)))

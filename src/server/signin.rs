@@ -72,11 +72,14 @@ async fn attempt(state: &AppState, client: IpAddr, session: UserSession, form: &
             state.store.clear_signin_failures(keys.account()).await?;
             session.sign_in(&account).await.map_err(|e| AppError::internal(&e))?;
             tracing::info!(user.id = %account.user_id, %client, "signed in");
+            // An audit failure is logged by record_event; the sign-in itself already happened.
+            let _ = crate::casework::record_event(&state.store, &account.username, "user.signed_in", &format!("user:{}", account.user_id), &client.to_string()).await;
             Ok(if account.must_change_password { "/account".to_owned() } else { local_path(&form.next) })
         }
         _ => {
             policy.record_failure(&state.store, &keys, now).await?;
             tracing::info!(%client, "sign-in failed");
+            let _ = crate::casework::record_event(&state.store, &username, "user.sign_in_failed", &format!("user:{username}"), &client.to_string()).await;
             Ok(back_to_login("invalid", &form.next, None))
         }
     }

@@ -11,6 +11,7 @@ use crate::domain::attribution::AttributionChangeView;
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ReportToAttribute {
     pub report_id: i64,
+    pub inbound_message_id: i64,
     pub source_ip: String,
     pub source_port: Option<i32>,
     pub incident_time: Option<DateTime<Utc>>,
@@ -52,7 +53,7 @@ pub struct UnattributedRow {
     pub attribution_candidates: Option<String>,
 }
 
-const TO_ATTRIBUTE: &str = "select r.report_id, r.source_ip, r.source_port, r.incident_time, m.first_received_at, \
+const TO_ATTRIBUTE: &str = "select r.report_id, r.inbound_message_id, r.source_ip, r.source_port, r.incident_time, m.first_received_at, \
     r.attribution, r.customer_id, r.assignment_id from report r \
     join inbound_message m on m.inbound_message_id = r.inbound_message_id";
 

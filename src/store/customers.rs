@@ -177,7 +177,7 @@ pub(super) fn placeholders(first: usize, count: usize) -> String {
 }
 
 /// Makes `%`, `_` and `\` in a search term literal for `like … escape '\'` (the same on both databases).
-fn like_escape(term: &str) -> String {
+pub(super) fn like_escape(term: &str) -> String {
     let mut out = String::with_capacity(term.len());
     for c in term.chars() {
         if matches!(c, '%' | '_' | '\\') {

@@ -1,4 +1,4 @@
-//! Bearer tokens of the HTTP ingest API. Only a SHA-256 of each token is kept; the token itself is shown
+//! Bearer tokens of the HTTP API (scope `ingest` or `read`). Only a SHA-256 of each token is kept; the token itself is shown
 //! once, when it is created.
 
 use chrono::{DateTime, Utc};
@@ -12,6 +12,7 @@ use crate::domain::ids::UserId;
 pub struct IngestTokenView {
     pub ingest_token_id: i64,
     pub name: String,
+    pub scope: String,
     pub created_by: Option<String>,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
@@ -23,27 +24,34 @@ impl Store {
     pub async fn insert_ingest_token(
         &self,
         name: &str,
+        scope: &str,
         token_hash: &str,
         created_by: Option<UserId>,
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
-        const SQL: &str = "insert into ingest_token (name, token_hash, created_by, created_at, updated_at) \
-                           values ($1, $2, $3, $4, $4) returning ingest_token_id";
+        const SQL: &str = "insert into ingest_token (name, token_hash, created_by, created_at, updated_at, scope) \
+                           values ($1, $2, $3, $4, $4, $5) returning ingest_token_id";
         let id = on_backend!(self, |pool| sqlx::query_scalar(SQL)
             .bind(name)
             .bind(token_hash)
             .bind(created_by.map(|u| u.0))
             .bind(now)
+            .bind(scope)
             .fetch_one(pool)
             .await?);
         Ok(id)
     }
 
-    /// The id of the live (not revoked) token with this hash, marking it used at `now`.
-    pub async fn use_ingest_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<i64>, StoreError> {
+    /// The id of the live (not revoked) token of `scope` with this hash, marking it used at `now`.
+    pub async fn use_ingest_token(&self, token_hash: &str, scope: &str, now: DateTime<Utc>) -> Result<Option<i64>, StoreError> {
         const SQL: &str = "update ingest_token set last_used_at = $2, updated_at = $2 \
-                           where token_hash = $1 and revoked_at is null returning ingest_token_id";
-        let id = on_backend!(self, |pool| sqlx::query_scalar(SQL).bind(token_hash).bind(now).fetch_optional(pool).await?);
+                           where token_hash = $1 and scope = $3 and revoked_at is null returning ingest_token_id";
+        let id = on_backend!(self, |pool| sqlx::query_scalar(SQL)
+            .bind(token_hash)
+            .bind(now)
+            .bind(scope)
+            .fetch_optional(pool)
+            .await?);
         Ok(id)
     }
 
@@ -60,7 +68,7 @@ impl Store {
 
     /// Every token, newest first.
     pub async fn list_ingest_tokens(&self) -> Result<Vec<IngestTokenView>, StoreError> {
-        const SQL: &str = "select t.ingest_token_id, t.name, u.username as created_by, t.created_at, t.last_used_at, \
+        const SQL: &str = "select t.ingest_token_id, t.name, t.scope, u.username as created_by, t.created_at, t.last_used_at, \
                            t.revoked_at from ingest_token t left join app_user u on u.user_id = t.created_by \
                            order by t.ingest_token_id desc";
         let rows = on_backend!(self, |pool| sqlx::query_as(SQL).fetch_all(pool).await?);

@@ -6,7 +6,12 @@
 
 mod assignments;
 mod attribution;
+mod audit;
+mod case_queue;
+mod case_work;
+mod cases;
 mod customers;
+mod decisions;
 mod imports;
 mod ingest_tokens;
 mod messages;
@@ -14,16 +19,20 @@ mod reports;
 mod settings;
 mod signin_failures;
 mod users;
+mod volumes;
 
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 pub use assignments::{containing_prefixes, NewHolding};
 pub use attribution::{AttributionRecord, ReportToAttribute, UnattributedRow};
+pub use case_queue::{CaseRecord, CaseReportRecord, RateScope, RecentCounts};
+pub use cases::{CaseFacts, CaseHandle, CaseKey, Placement};
 pub use customers::UpsertCounts;
+pub use decisions::{ChecklistRow, DecisionRecord, InvestigationRecord, NewDecision, NoteRecord};
 pub use imports::NewImportRun;
 pub use ingest_tokens::IngestTokenView;
 pub use messages::{Channel, IntakeCounts, MessageSummary, NewArrival, ParseStatus, ParseStatusName, StoredArrival};
@@ -88,10 +97,13 @@ impl Store {
     /// foreign keys on.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            // JIT compilation pays off for long analytic queries, not for the desk's many short ones: on
+            // a table without fresh statistics it turned each case recount into a one-second compile.
+            let options = PgConnectOptions::from_str(url)?.options([("jit", "off")]);
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
-                .connect(url)
+                .connect_with(options)
                 .await?;
             return Ok(Store::from_postgres(pool));
         }
@@ -137,7 +149,15 @@ impl Store {
     #[tracing::instrument(skip_all, fields(backend = self.backend_name()))]
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match &self.backend {
-            Backend::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
+            Backend::Sqlite(pool) => {
+                sqlx::migrate!("migrations/sqlite").run(pool).await?;
+                // SQLite keeps no statistics unless asked; without them the planner guesses, and the
+                // triage queue's counts read far more rows than they need. 0x10002: analyse every table
+                // whose statistics are missing or stale, sampling (analysis_limit) so it stays quick.
+                let mut conn = pool.acquire().await?;
+                sqlx::query("pragma analysis_limit = 1000").execute(&mut *conn).await?;
+                sqlx::query("pragma optimize = 0x10002").execute(&mut *conn).await?;
+            }
             Backend::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
         }
         Ok(())

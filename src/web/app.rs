@@ -8,8 +8,9 @@ use leptos_router::path;
 
 use super::components::nav::NavBar;
 use super::pages::{
-    AccountPage, AdminImportPage, AdminImportsPage, AdminTokensPage, AdminUsersPage, CustomerPage, CustomersPage,
-    HomePage, LoginPage, LookupPage, MessagePage, MessagesPage, NotFoundPage, UnattributedPage,
+    AccountPage, AdminImportPage, AdminImportsPage, AdminTokensPage, AdminUsersPage, AuditPage, CasePage, CasesPage, CustomerPage,
+    CustomersPage,
+    HomePage, LoginPage, LookupPage, MessagePage, MessagesPage, NotFoundPage, ReviewsPage, UnattributedPage,
 };
 
 /// The document around the app, rendered on the server only.
@@ -53,6 +54,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/account") view=AccountPage/>
+                    <Route path=path!("/cases") view=CasesPage/>
+                    <Route path=path!("/cases/:id") view=CasePage/>
+                    <Route path=path!("/reviews") view=ReviewsPage/>
+                    <Route path=path!("/admin/audit") view=AuditPage/>
                     <Route path=path!("/messages") view=MessagesPage/>
                     <Route path=path!("/messages/:id") view=MessagePage/>
                     <Route path=path!("/unattributed") view=UnattributedPage/>

@@ -9,7 +9,7 @@ use crate::helpers::{location, TestApp, TestDb};
 const AOL: &[u8] = include_bytes!("../fixtures/abuseio/feedback-loop/AOL_example_1.eml");
 
 async fn token(app: &TestApp) -> String {
-    ingest_token::create(&app.store, "test collector", None).await.unwrap().token
+    ingest_token::create(&app.store, "test collector", ingest_token::TokenScope::Ingest, None).await.unwrap().token
 }
 
 async fn post_message(app: &TestApp, token: Option<&str>, body: &[u8], query: &str) -> reqwest::Response {

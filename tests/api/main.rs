@@ -5,6 +5,8 @@
 
 mod attribution;
 mod auth;
+mod cases;
+mod casework;
 mod csrf;
 mod helpers;
 mod intake;

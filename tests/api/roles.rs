@@ -15,11 +15,16 @@ const PAGES: &[(&str, [u16; 5])] = &[
     ("/", [200, 200, 200, 200, 303]),
     ("/account", [200, 200, 200, 200, 303]),
     ("/messages", [200, 200, 200, 403, 303]),
+    ("/cases", [200, 200, 200, 403, 303]),
+    // No case 1 exists: staff see the page saying so (404); the others never learn whether it does.
+    ("/cases/1", [404, 404, 404, 403, 303]),
     ("/unattributed", [200, 200, 200, 403, 303]),
     ("/customers", [200, 200, 200, 403, 303]),
     ("/lookup?ip=192.0.2.1", [200, 200, 200, 403, 303]),
     ("/admin/users", [200, 403, 403, 403, 303]),
     ("/admin/imports", [200, 403, 403, 403, 303]),
+    ("/reviews", [200, 403, 200, 403, 303]),
+    ("/admin/audit", [200, 403, 403, 403, 303]),
 ];
 
 /// A server function's form arguments.
@@ -38,6 +43,18 @@ const FUNCTIONS: &[(&str, Args, [u16; 5])] = &[
     ("lookup_address", &[("ip", "192.0.2.1"), ("port", ""), ("at", "")], [200, 200, 200, 403, 401]),
     ("list_unattributed", &[("page", "0")], [200, 200, 200, 403, 401]),
     ("list_import_runs", &[], [200, 403, 403, 403, 401]),
+    ("list_cases", &[("query", "status=all")], [200, 200, 200, 403, 401]),
+    ("list_assignees", &[], [200, 200, 200, 403, 401]),
+    ("list_proposals", &[], [200, 403, 200, 403, 401]),
+    ("audit_log", &[("action", ""), ("actor", ""), ("page", "0")], [200, 403, 403, 403, 401]),
+    ("verify_audit", &[], [200, 403, 403, 403, 401]),
+    // Case 1 does not exist: staff learn that; the others are refused first.
+    ("get_casework", &[("case_id", "1")], [200, 200, 200, 403, 401]),
+    ("open_investigation", &[("case_id", "1")], [404, 404, 404, 403, 401]),
+    ("add_case_note", &[("case_id", "1"), ("body", "x")], [404, 404, 404, 403, 401]),
+    // No case 1 exists: staff get "not found", everyone else the refusal before any lookup.
+    ("get_case", &[("id", "1"), ("granularity", "day")], [404, 404, 404, 403, 401]),
+    ("set_case_status", &[("id", "1"), ("status", "closed")], [404, 404, 404, 403, 401]),
 ];
 
 async fn clients(app: &TestApp) -> Vec<reqwest::Client> {

@@ -11,6 +11,7 @@
 
 #[path = "../api/helpers.rs"]
 mod helpers;
+mod casework;
 
 use std::io::Write;
 use std::net::TcpListener;
@@ -82,14 +83,22 @@ async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
     })
 }
 
-#[tokio::test]
-async fn an_admin_signs_in_through_the_page_and_the_app_hydrates() {
+/// Whether the browser test can run; prints why not (or fails, when required).
+fn can_run() -> bool {
     if let Some(reason) = missing_prerequisite() {
         if std::env::var("ABUSEDESK_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
             panic!("browser test required but {reason}");
         }
         // Straight to the stderr handle: libtest hides eprintln! output of passing tests.
         let _ = writeln!(std::io::stderr(), "SKIPPED browser test: {reason}");
+        return false;
+    }
+    true
+}
+
+#[tokio::test]
+async fn an_admin_signs_in_through_the_page_and_the_app_hydrates() {
+    if !can_run() {
         return;
     }
     let app = TestApp::spawn().await;

@@ -1,6 +1,8 @@
 //! The demo dataset loads on both backends and shows what the desk can do: parsed reports of several
-//! formats, copies, a message no parser recognises, and every kind of attribution.
+//! formats, copies, a message no parser recognises, every kind of attribution, and cases with honest
+//! counts, a campaign, a rate over the warning line, assignees and a reopened case.
 
+use abusedesk::domain::case::CaseFilter;
 use abusedesk::store::Store;
 
 use crate::backends::on_each_backend;
@@ -11,13 +13,13 @@ async fn the_demo_dataset_loads_once_and_shows_every_intake_case() {
         let accounts = abusedesk::demo::load(&s).await.unwrap();
         assert!(accounts.iter().any(|a| a.username == "admin"));
         let c = s.count_intake().await.unwrap();
-        // 24 SpamCop copies (12 reports to two mailboxes), 16 ARF, 3 Shadowserver, 1 hand-written, and 3
-        // SpamCop reports nobody can be named for on arrival.
-        assert_eq!(c.messages, 47, "{c:?}");
-        assert_eq!(c.arrivals, 48, "one MTA retry of the same bytes");
+        // 24 SpamCop copies (12 reports to two mailboxes), 16 ARF, 4 Shadowserver (the last one reopens a
+        // closed case), 1 hand-written, and 3 SpamCop reports nobody can be named for on arrival.
+        assert_eq!(c.messages, 48, "{c:?}");
+        assert_eq!(c.arrivals, 49, "one MTA retry of the same bytes");
         assert_eq!(c.unrecognised, 1, "the hand-written complaint waits for a person");
-        assert_eq!(c.parsed, 46, "{c:?}");
-        assert_eq!(c.reports, 46, "one report per parsed message: {c:?}");
+        assert_eq!(c.parsed, 47, "{c:?}");
+        assert_eq!(c.reports, 47, "one report per parsed message: {c:?}");
 
         let ids = s.customer_ids_by_ref().await.unwrap();
         let reports_of = |r: &str| s.list_customer_reports(ids[r], 100);
@@ -25,7 +27,7 @@ async fn the_demo_dataset_loads_once_and_shows_every_intake_case() {
         assert_eq!(reports_of("C-1002").await.unwrap().len(), 16, "the current lease holder, not the former one");
         assert!(reports_of("C-1005").await.unwrap().is_empty());
         let cgnat = reports_of("C-1003").await.unwrap();
-        assert_eq!(cgnat.len(), 3, "the CGNAT port range holder");
+        assert_eq!(cgnat.len(), 4, "the CGNAT port range holder");
         assert!(cgnat.iter().all(|r| r.attribution_via.as_deref() == Some("cgnat_port")));
         assert_eq!(reports_of("C-1006").await.unwrap().len(), 1, "attributed by the late import");
         let (queue, total) = s.list_unattributed(10, 0).await.unwrap();
@@ -36,6 +38,32 @@ async fn the_demo_dataset_loads_once_and_shows_every_intake_case() {
         assert_eq!(changes.len(), 1, "{changes:?}");
         assert_eq!(changes[0].to, "customer C-1006");
         assert_eq!(s.list_import_runs(10).await.unwrap().len(), 3);
+
+        let all = CaseFilter { open_only: false, ..CaseFilter::default() };
+        let (cases, total) = s.list_cases(&all, 50, abusedesk::store::now()).await.unwrap();
+        let case = |ip: &str| cases.iter().find(|c| c.source_ip == ip).unwrap();
+        assert_eq!(total, 6, "spammer, newsletter, botnet, late, foreign, CGNAT without port: {cases:?}");
+        let spam = case("198.51.100.23");
+        assert_eq!((spam.received, spam.unique_complaints, spam.mailbox_copies, spam.same_bytes), (25, 12, 12, 1));
+        assert_eq!((spam.status.as_str(), spam.assignee.as_deref()), ("investigating", Some("alex")));
+        let news = case("198.51.100.40");
+        assert_eq!((news.received, news.unique_complaints, news.re_reports, news.complainants), (16, 15, 1, 15));
+        assert_eq!(s.case_campaigns(news.abuse_case_id, 5).await.unwrap().len(), 1, "one campaign");
+        let rows = abusedesk::server::case_views::case_rows(&s, vec![news.clone()], abusedesk::store::now()).await.unwrap();
+        assert_eq!(rows[0].flag.as_deref(), Some("warn"), "15 complaints over 14,000 messages: {:?}", rows[0]);
+        let botnet = cases.iter().find(|c| c.report_type == "botnet" && c.customer_id.is_some()).unwrap();
+        assert_eq!((botnet.status.as_str(), botnet.stored_reports), ("new", 4));
+        assert!(botnet.reopened_at.is_some(), "closed, then reopened by a new report");
+
+        let proposals = s.pending_proposals().await.unwrap();
+        assert_eq!(proposals.len(), 1, "a suspension waits for a manager");
+        assert_eq!((proposals[0].kind.as_str(), proposals[0].decided_by_name.as_str()), ("suspension", "alex"));
+        let decided = s.case_decisions(news.abuse_case_id).await.unwrap();
+        assert_eq!(decided.iter().map(|d| d.kind.as_str()).collect::<Vec<_>>(), ["warning"]);
+        assert_eq!(s.open_disputes(news.abuse_case_id).await.unwrap(), 1);
+        let audit = s.audit_entries(0, 1_000).await.unwrap();
+        assert_eq!(abusedesk::audit::verify(&audit), Ok(audit.len()));
+        assert!(audit.len() >= 8, "{audit:?}");
 
         abusedesk::demo::load(&s).await.unwrap();
         assert_eq!(s.count_intake().await.unwrap(), c, "loading again adds nothing");

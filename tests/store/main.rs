@@ -9,6 +9,8 @@
 
 mod attribution;
 mod backends;
+mod cases;
+mod casework;
 mod demo;
 mod messages;
 mod settings;

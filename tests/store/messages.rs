@@ -106,20 +106,22 @@ async fn messages_are_listed_newest_first_by_status_and_ids_oldest_first() {
 async fn ingest_tokens_work_until_revoked() {
     on_each_backend(|s: Store| async move {
         let now = store::now();
-        let id = s.insert_ingest_token("postfix on mx1", "hash-a", None, now).await.unwrap();
-        assert_eq!(s.use_ingest_token("hash-a", now).await.unwrap(), Some(id));
-        assert_eq!(s.use_ingest_token("hash-b", now).await.unwrap(), None);
+        let id = s.insert_ingest_token("postfix on mx1", "ingest", "hash-a", None, now).await.unwrap();
+        assert_eq!(s.use_ingest_token("hash-a", "ingest", now).await.unwrap(), Some(id));
+        assert_eq!(s.use_ingest_token("hash-a", "read", now).await.unwrap(), None, "an ingest token cannot read");
+        assert_eq!(s.use_ingest_token("hash-b", "ingest", now).await.unwrap(), None);
         let listed = s.list_ingest_tokens().await.unwrap();
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].name, "postfix on mx1");
+        assert_eq!(listed[0].scope, "ingest");
         assert_eq!(listed[0].last_used_at, Some(now));
 
         s.revoke_ingest_token(id, now).await.unwrap();
-        assert_eq!(s.use_ingest_token("hash-a", now).await.unwrap(), None, "a revoked token no longer works");
+        assert_eq!(s.use_ingest_token("hash-a", "ingest", now).await.unwrap(), None, "a revoked token no longer works");
         assert_eq!(s.list_ingest_tokens().await.unwrap()[0].revoked_at, Some(now));
         assert!(matches!(s.revoke_ingest_token(9_999, now).await, Err(StoreError::NotFound)));
         assert!(matches!(
-            s.insert_ingest_token("again", "hash-a", None, now).await,
+            s.insert_ingest_token("again", "read", "hash-a", None, now).await,
             Err(StoreError::Conflict { .. })
         ));
     })

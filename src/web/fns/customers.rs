@@ -15,9 +15,13 @@ use crate::error::AppError;
 pub const PAGE_SIZE: i64 = 50;
 
 /// A customer with their assignments and the reports attributed to them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerDetail {
     pub customer: CustomerView,
+    /// Every case about the customer's addresses, most unique complaints first.
+    pub cases: Vec<crate::domain::case::CaseRow>,
+    /// Unique complaints and received reports per day over the last 30 days (server-rendered SVG).
+    pub chart_svg: String,
     pub assignments: Vec<AssignmentView>,
     pub reports: Vec<ReportRow>,
 }
@@ -50,7 +54,10 @@ pub async fn get_customer(id: i64) -> Result<CustomerDetail, AppError> {
     })?;
     let assignments = state.store.customer_assignments(id, 200).await?;
     let reports = state.store.list_customer_reports(id, 200).await?;
-    Ok(CustomerDetail { customer, assignments, reports: reports.into_iter().map(ReportRow::from).collect() })
+    let now = crate::store::now();
+    let cases = crate::server::case_views::case_rows(&state.store, state.store.customer_cases(id, 200).await?, now).await?;
+    let chart_svg = crate::server::case_views::customer_chart(&state.store, id, &customer.account_ref, now).await?;
+    Ok(CustomerDetail { customer, cases, chart_svg, assignments, reports: reports.into_iter().map(ReportRow::from).collect() })
 }
 
 /// Who held `ip` (and `port`, for CGNAT) at `at`: RFC 3339, or a browser's `YYYY-MM-DDTHH:MM` read as UTC;

@@ -214,7 +214,10 @@ pub async fn add_manual_report(
         .map_err(AppError::with_response_status)?;
     let id = state.store.add_manual_report(message_id, &report, user.user_id, crate::store::now()).await?;
     crate::intake::attribute::attribute_message(&state.store, message_id).await?;
+    crate::intake::cases::place_message(&state.store, message_id).await?;
     tracing::info!(by = %user.user_id, message.id = message_id, report.id = id, "report entered by hand");
+    let detail = format!("report {id}: {source_ip} {report_type} at {incident_time}");
+    crate::casework::record_event(&state.store, &user.username, "report.entered", &format!("message:{message_id}"), &detail).await?;
     Ok(id)
 }
 

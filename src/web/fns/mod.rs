@@ -1,5 +1,8 @@
 //! Server functions, one file per area. Each one starts by checking the caller's role (`auth::require`).
 
+pub mod cases;
+pub mod audit;
+pub mod casework;
 pub mod customers;
 pub mod imports;
 pub mod messages;

@@ -1,4 +1,4 @@
-//! Ingest tokens for the HTTP API: admins only. A new token is returned once, to be copied into the MTA's
+//! API tokens (ingest or read): admins only. A new token is returned once, to be copied into the MTA's
 //! or the mail collector's configuration.
 
 use chrono::{DateTime, Utc};
@@ -14,6 +14,8 @@ use crate::error::AppError;
 pub struct TokenRow {
     pub id: i64,
     pub name: String,
+    /// ingest or read.
+    pub scope: String,
     pub created_by: Option<String>,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
@@ -33,6 +35,7 @@ pub async fn list_ingest_tokens() -> Result<Vec<TokenRow>, AppError> {
         .map(|t| TokenRow {
             id: t.ingest_token_id,
             name: t.name,
+            scope: t.scope,
             created_by: t.created_by,
             created_at: t.created_at,
             last_used_at: t.last_used_at,
@@ -43,10 +46,12 @@ pub async fn list_ingest_tokens() -> Result<Vec<TokenRow>, AppError> {
 
 /// Creates a token and returns it (shown once).
 #[server(endpoint = "create_ingest_token")]
-pub async fn create_ingest_token(name: String) -> Result<String, AppError> {
+pub async fn create_ingest_token(name: String, scope: String) -> Result<String, AppError> {
     let admin = crate::auth::require(&[Role::Admin])?;
     let state = super::app_state()?;
-    match crate::auth::ingest_token::create(&state.store, &name, Some(admin.user_id)).await {
+    let scope = crate::auth::ingest_token::TokenScope::parse(scope.trim())
+        .ok_or_else(|| AppError::invalid("scope", "a token either posts messages (ingest) or reads cases (read)"))?;
+    match crate::auth::ingest_token::create(&state.store, &name, scope, Some(admin.user_id)).await {
         Ok(issued) => {
             tracing::info!(by = %admin.user_id, token.id = issued.ingest_token_id, "ingest token created");
             Ok(issued.token)

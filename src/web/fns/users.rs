@@ -31,6 +31,7 @@ pub async fn create_user(username: String, display_name: String, role: String) -
     let state = super::app_state()?;
     let issued = crate::auth::accounts::create_account(&state.store, &username, &display_name, role).await?;
     tracing::info!(by = %admin.user_id, user.id = %issued.account.user_id, %role, "account created");
+    crate::casework::record_event(&state.store, &admin.username, "user.created", &format!("user:{}", issued.account.user_id), role.as_str()).await?;
     Ok(IssuedCredentials { username: issued.account.username, one_time_password: issued.one_time_password })
 }
 
@@ -43,6 +44,7 @@ pub async fn set_user_role(user_id: i64, role: String) -> Result<(), AppError> {
     let target = crate::domain::ids::UserId(user_id);
     crate::auth::accounts::set_role(&state.store, Some(admin.user_id), target, role).await?;
     tracing::info!(by = %admin.user_id, user.id = %target, %role, "role changed");
+    crate::casework::record_event(&state.store, &admin.username, "user.role", &format!("user:{target}"), role.as_str()).await?;
     Ok(())
 }
 
@@ -54,6 +56,8 @@ pub async fn set_user_disabled(user_id: i64, disabled: bool) -> Result<(), AppEr
     let target = crate::domain::ids::UserId(user_id);
     crate::auth::accounts::set_disabled(&state.store, Some(admin.user_id), target, disabled).await?;
     tracing::info!(by = %admin.user_id, user.id = %target, disabled, "account access changed");
+    let what = if disabled { "disabled" } else { "enabled" };
+    crate::casework::record_event(&state.store, &admin.username, "user.access", &format!("user:{target}"), what).await?;
     Ok(())
 }
 

@@ -1,4 +1,5 @@
-//! Ingest tokens for the HTTP API: create one per sending system, revoke it when that system goes.
+//! API tokens: ingest tokens for systems that post complaints, read tokens for tools that read cases; create
+//! one per system, revoke it when that system goes.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -16,15 +17,23 @@ pub fn AdminTokensPage() -> impl IntoView {
     let created = Signal::derive(move || create.value().get());
     let revoked = Signal::derive(move || revoke.value().get());
     view! {
-        <Title text="Ingest tokens"/>
-        <h1>"Ingest tokens"</h1>
+        <Title text="API tokens"/>
+        <h1>"API tokens"</h1>
         <section class="card">
             <p class="muted">
                 "Systems that post complaints to " <code>"POST /api/v1/messages"</code>
-                " send one of these as " <code>"Authorization: Bearer …"</code> "."
+                " send an ingest token as " <code>"Authorization: Bearer …"</code> "; reporting tools that read "
+                <code>"GET /api/v1/cases"</code> " send a read token. A token does only what its scope says."
             </p>
             <ActionForm action=create attr:class="row">
                 <label><span>"Used by"</span><input name="name" placeholder="postfix on mx1" required/></label>
+                <label>
+                    <span>"Scope"</span>
+                    <select name="scope">
+                        <option value="ingest">"ingest: post messages"</option>
+                        <option value="read">"read: cases, as staff"</option>
+                    </select>
+                </label>
                 <button type="submit">"Create token"</button>
             </ActionForm>
             <ActionNotice
@@ -54,6 +63,7 @@ fn TokenTable(list: Vec<TokenRow>, revoke: ServerAction<RevokeIngestToken>) -> i
             view! {
                 <tr class:disabled=!live>
                     <td>{t.name}</td>
+                    <td>{t.scope}</td>
                     <td>{t.created_by.unwrap_or_default()}</td>
                     <td>{utc_minutes(&t.created_at)}</td>
                     <td>{t.last_used_at.map(|u| utc_minutes(&u)).unwrap_or_else(|| "never".to_owned())}</td>
@@ -77,6 +87,7 @@ fn TokenTable(list: Vec<TokenRow>, revoke: ServerAction<RevokeIngestToken>) -> i
             <thead>
                 <tr>
                     <th scope="col">"Used by"</th>
+                    <th scope="col">"Scope"</th>
                     <th scope="col">"Created by"</th>
                     <th scope="col">"Created"</th>
                     <th scope="col">"Last used"</th>

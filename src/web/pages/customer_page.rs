@@ -1,5 +1,5 @@
-//! One customer: contact and status, every address assignment (current and past), and the reports
-//! attributed to them.
+//! One customer: contact and status, the cases about their addresses, every address assignment (current
+//! and past), and the reports attributed to them.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -47,6 +47,9 @@ fn CustomerView(detail: CustomerDetail) -> impl IntoView {
                 <dd>{c.reports}</dd>
             </dl>
         </section>
+        <h2>"Cases"</h2>
+        <div class="chart-box" inner_html=detail.chart_svg></div>
+        <CustomerCases rows=detail.cases/>
         <h2>"Assignments"</h2>
         <AssignmentTable rows=detail.assignments/>
         <h2>"Reports attributed"</h2>
@@ -64,6 +67,46 @@ fn CustomerView(detail: CustomerDetail) -> impl IntoView {
             <tbody>{reports}</tbody>
         </table>
     }
+}
+
+/// The customer's cases with their honest counts.
+#[component]
+fn CustomerCases(rows: Vec<crate::domain::case::CaseRow>) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="muted">"No case about this customer's addresses."</p> }.into_any();
+    }
+    let lines = rows
+        .into_iter()
+        .map(|row| {
+            let seen = row.last_seen.map(|t| utc_minutes(&t)).unwrap_or_default();
+            view! {
+                <tr>
+                    <td><a href=format!("/cases/{}", row.case_id)>{row.source_ip.clone()}</a></td>
+                    <td>{format!("{} ({})", row.report_type.replace('_', " "), row.role.replace('_', " "))}</td>
+                    <td class="num strong">{row.unique_complaints}</td>
+                    <td class="num">{row.received}</td>
+                    <td>{seen}</td>
+                    <td><span class=format!("status {}", row.status.code())>{row.status.label()}</span></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="grid" id="customer-cases">
+            <thead>
+                <tr>
+                    <th scope="col">"Address"</th>
+                    <th scope="col">"Type"</th>
+                    <th scope="col" class="num">"Unique"</th>
+                    <th scope="col" class="num">"Received"</th>
+                    <th scope="col">"Last seen"</th>
+                    <th scope="col">"Status"</th>
+                </tr>
+            </thead>
+            <tbody>{lines}</tbody>
+        </table>
+    }
+    .into_any()
 }
 
 /// Assignments as a table; `with_customer` adds a first column naming each one's customer.

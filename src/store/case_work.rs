@@ -1,0 +1,83 @@
+//! What staff do to cases in the queue: change a status, assign cases (one or many at once), and the record
+//! of each such change with who made it.
+
+use chrono::{DateTime, Utc};
+
+use super::{on_backend, Store, StoreError};
+use crate::domain::case::{CaseEventView, CaseStatus};
+
+impl Store {
+    /// Sets a case's status, recording the change; closing stamps `closed_at`. Returns false when the case
+    /// already had that status (nothing recorded).
+    pub async fn set_case_status(
+        &self,
+        case_id: i64,
+        status: CaseStatus,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        const CURRENT: &str = "select status from abuse_case where abuse_case_id = $1";
+        const SQL: &str = "update abuse_case set status = $2, \
+            closed_at = case when $2 = 'closed' then $3 else null end, updated_at = $3 where abuse_case_id = $1";
+        const EVENT: &str = "insert into case_event (abuse_case_id, kind, detail, actor, created_at, updated_at) \
+            values ($1, 'status', $2, $3, $4, $4)";
+        on_backend!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let current: String = sqlx::query_scalar(CURRENT).bind(case_id).fetch_one(&mut *tx).await?;
+            if current == status.code() {
+                return Ok(false);
+            }
+            sqlx::query(SQL).bind(case_id).bind(status.code()).bind(now).execute(&mut *tx).await?;
+            let detail = format!("{} → {}", current.replace('_', " "), status.label());
+            sqlx::query(EVENT).bind(case_id).bind(&detail).bind(actor).bind(now).execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// Assigns cases to a user (or to nobody), recording each change. Returns how many cases changed;
+    /// unknown case ids are skipped.
+    pub async fn assign_cases(
+        &self,
+        case_ids: &[i64],
+        assignee: Option<i64>,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        const NAME: &str = "select username from app_user where user_id = $1";
+        const SQL: &str = "update abuse_case set assignee_id = $2, updated_at = $3 where abuse_case_id = $1 \
+            and (assignee_id is null or $2 is null or assignee_id <> $2) \
+            and not (assignee_id is null and $2 is null)";
+        const EVENT: &str = "insert into case_event (abuse_case_id, kind, detail, actor, created_at, updated_at) \
+            values ($1, 'assignee', $2, $3, $4, $4)";
+        on_backend!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let detail = match assignee {
+                Some(id) => {
+                    let name: String = sqlx::query_scalar(NAME).bind(id).fetch_one(&mut *tx).await?;
+                    format!("assigned to {name}")
+                }
+                None => "unassigned".to_owned(),
+            };
+            let mut changed = 0;
+            for &case_id in case_ids {
+                let done = sqlx::query(SQL).bind(case_id).bind(assignee).bind(now).execute(&mut *tx).await?.rows_affected();
+                if done > 0 {
+                    sqlx::query(EVENT).bind(case_id).bind(&detail).bind(actor).bind(now).execute(&mut *tx).await?;
+                    changed += done;
+                }
+            }
+            tx.commit().await?;
+            Ok(changed)
+        })
+    }
+
+    /// A case's recorded changes, newest first.
+    pub async fn case_event_log(&self, case_id: i64, limit: i64) -> Result<Vec<CaseEventView>, StoreError> {
+        const SQL: &str = "select kind, detail, actor, created_at from case_event where abuse_case_id = $1 \
+            order by case_event_id desc limit $2";
+        let rows: Vec<(String, String, String, DateTime<Utc>)> =
+            on_backend!(self, |pool| sqlx::query_as(SQL).bind(case_id).bind(limit).fetch_all(pool).await?);
+        Ok(rows.into_iter().map(|(kind, detail, actor, at)| CaseEventView { kind, detail, actor, at }).collect())
+    }
+}
