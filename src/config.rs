@@ -178,6 +178,22 @@ pub struct ServeArgs {
     /// Minutes without a request after which a session ends.
     #[arg(long, env = "ABUSEDESK_SESSION_IDLE_MINUTES", default_value_t = 480)]
     pub session_idle_minutes: u32,
+    /// Days a customer may appeal a restriction, suspension or termination.
+    #[arg(long, env = "ABUSEDESK_APPEAL_DAYS", default_value_t = crate::domain::dispute::DEFAULT_APPEAL_DAYS)]
+    pub appeal_days: i64,
+    /// SMTP relay for notifications to customers, host[:port] (plain SMTP to a relay you run, usually the
+    /// local MTA). Without it notifications stay in the outbox (Admin → Notifications).
+    #[arg(long, env = "ABUSEDESK_SMTP_RELAY")]
+    pub smtp_relay: Option<String>,
+    /// The From address of notifications.
+    #[arg(long, env = "ABUSEDESK_MAIL_FROM", default_value = "Abuse desk <abuse@localhost>")]
+    pub mail_from: String,
+    /// URL that sanction events are POSTed to (provisioning systems); needs --webhook-secret.
+    #[arg(long, env = "ABUSEDESK_WEBHOOK_URL", requires = "webhook_secret")]
+    pub webhook_url: Option<String>,
+    /// Shared secret the webhook's HMAC-SHA256 signature is made with.
+    #[arg(long, env = "ABUSEDESK_WEBHOOK_SECRET", hide_env_values = true)]
+    pub webhook_secret: Option<String>,
 }
 
 /// `abusedesk user …`

@@ -114,6 +114,19 @@ mod server_side {
         }
     }
 
+    impl From<crate::portal::PortalError> for AppError {
+        fn from(e: crate::portal::PortalError) -> Self {
+            use crate::portal::PortalError;
+            let error = match e {
+                PortalError::Refused(refusal) => AppError::Refused(refusal.to_string()),
+                PortalError::NotFound(what) => AppError::NotFound { what },
+                PortalError::Forbidden => AppError::Forbidden,
+                PortalError::Store(e) => e.into(),
+            };
+            error.with_response_status()
+        }
+    }
+
     impl From<crate::auth::password::PasswordError> for AppError {
         fn from(e: crate::auth::password::PasswordError) -> Self {
             AppError::internal(&e)

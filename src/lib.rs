@@ -32,6 +32,12 @@ pub mod intake;
 #[cfg(feature = "ssr")]
 pub mod investigation;
 #[cfg(feature = "ssr")]
+pub mod notify;
+#[cfg(feature = "ssr")]
+pub mod portal;
+#[cfg(feature = "ssr")]
+pub mod provisioning;
+#[cfg(feature = "ssr")]
 pub mod redact;
 #[cfg(feature = "ssr")]
 pub mod server;

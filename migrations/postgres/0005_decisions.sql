@@ -1,5 +1,5 @@
 -- Investigation before any sanction: the desk's checklist, investigations and notes on cases, decisions
--- (proposals, their review by a manager, reversals), deliveries to provisioning systems, and the
+-- (proposals, their review by a manager, reversals), customers' disputes, and the
 -- hash-chained audit log. Decisions and reviews are insert-only: triggers refuse any change or deletion.
 
 create table checklist_item (

@@ -84,11 +84,41 @@ pub async fn create_account_with_password(
     password: &str,
     must_change_password: bool,
 ) -> Result<UserAccount, AccountError> {
+    insert_account(store, username, display_name, role, password, must_change_password, None).await
+}
+
+/// Creates a customer's portal account, linked to that one customer record. Without `password` a one-time
+/// password is issued that must be changed at first sign-in: the invitation staff pass on.
+pub async fn create_portal_account(
+    store: &Store,
+    customer_id: i64,
+    username: &str,
+    display_name: &str,
+    password: Option<&str>,
+) -> Result<IssuedPassword, AccountError> {
+    let (one_time_password, must_change) = match password {
+        Some(p) => (p.to_owned(), false),
+        None => (generate_one_time_password(), true),
+    };
+    let account =
+        insert_account(store, username, display_name, Role::Customer, &one_time_password, must_change, Some(customer_id)).await?;
+    Ok(IssuedPassword { account, one_time_password })
+}
+
+async fn insert_account(
+    store: &Store,
+    username: &str,
+    display_name: &str,
+    role: Role,
+    password: &str,
+    must_change_password: bool,
+    customer_id: Option<i64>,
+) -> Result<UserAccount, AccountError> {
     let username = parse_username(username)?;
     let display_name = parse_display_name(display_name, &username)?;
     check_new_password(password)?;
     let password_hash = hash_password(password.to_owned()).await?;
-    let new = NewUser { username: username.clone(), display_name, password_hash, role, must_change_password };
+    let new = NewUser { username: username.clone(), display_name, password_hash, role, must_change_password, customer_id };
     let id = match store.insert_user(&new, store::now()).await {
         Err(StoreError::Conflict { .. }) => return Err(AccountError::UsernameTaken(username)),
         other => other?,

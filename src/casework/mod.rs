@@ -137,6 +137,8 @@ pub struct DecisionRequest<'a> {
     pub kind: DecisionKind,
     pub reason: &'a str,
     pub evidence: &'a str,
+    /// The policy clause relied on, for the customer's statement of reasons.
+    pub policy: &'a str,
     pub reverses: Option<i64>,
 }
 
@@ -165,6 +167,7 @@ pub async fn decide(store: &Store, user: &CurrentUser, req: &DecisionRequest<'_>
         kind: req.kind.code(),
         reason: req.reason.trim(),
         evidence: req.evidence.trim(),
+        policy: req.policy.trim(),
         decided_by: user.user_id.0,
         needs_approval,
         reverses: req.reverses,
@@ -174,7 +177,12 @@ pub async fn decide(store: &Store, user: &CurrentUser, req: &DecisionRequest<'_>
     let reversal = req.reverses.map(|r| format!(", reversing decision {r}")).unwrap_or_default();
     audit(store, user, action, format!("case:{}", req.case_id), format!("decision {id}: {}{reversal}", req.kind.code())).await?;
     if !needs_approval {
+        if let Some(reversed) = req.reverses {
+            lift(store, user, req.case_id, reversed).await?;
+        }
         close_as_decided(store, user, req.case_id).await?;
+        crate::notify::notify(store, req.case_id, crate::notify::Kind::Decision, req.kind.label()).await?;
+        crate::provisioning::record(store, id).await?;
     }
     Ok(id)
 }
@@ -220,6 +228,23 @@ pub async fn review(
     if approve {
         apply(store, user, d.abuse_case_id, kind).await?;
         close_as_decided(store, user, d.abuse_case_id).await?;
+        crate::notify::notify(store, d.abuse_case_id, crate::notify::Kind::Decision, kind.label()).await?;
+        crate::provisioning::record(store, decision_id).await?;
+    }
+    Ok(())
+}
+
+/// A reversal of an applied suspension or termination makes the customer's account active again.
+async fn lift(store: &Store, user: &CurrentUser, case_id: i64, reversed: i64) -> Result<(), StoreError> {
+    let earlier = store.get_decision(reversed).await?;
+    if !matches!(DecisionKind::parse(&earlier.kind), Some(DecisionKind::Suspension | DecisionKind::Termination)) {
+        return Ok(());
+    }
+    let case = store.get_case(case_id).await?;
+    if let Some(customer_id) = case.customer_id {
+        store.set_customer_status(customer_id, "active", store::now()).await?;
+        let detail = format!("active again: decision {reversed} reversed (case {case_id})");
+        audit(store, user, "customer.status", format!("customer:{customer_id}"), detail).await?;
     }
     Ok(())
 }

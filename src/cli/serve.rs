@@ -31,14 +31,27 @@ pub(super) async fn run(database_url: Option<String>, args: ServeArgs, max_messa
 
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("failed to listen on {addr}"))?;
     println!("\nabusedesk is running at http://{addr} ({}). Stop it with Ctrl-C.\n", store.backend_name());
-    let state = AppState { leptos_options: options, store: store.clone(), settings: Arc::new(settings(&args, max_message_bytes)) };
+    let settings = settings(&args, max_message_bytes)?;
+    if let Some(relay) = settings.smtp_relay.clone() {
+        println!("Notifications go to the SMTP relay {}:{}.", relay.host, relay.port);
+        tokio::spawn(crate::notify::delivery::run(store.clone(), relay, std::time::Duration::from_secs(60)));
+    }
+    if let Some(hook) = settings.webhook.clone() {
+        println!("Sanction events go to the webhook {}.", hook.url);
+        tokio::spawn(crate::provisioning::delivery::run(store.clone(), hook, std::time::Duration::from_secs(30)));
+    }
+    let state = AppState { leptos_options: options, store: store.clone(), settings: Arc::new(settings) };
     let result = server::serve(listener, state, shutdown_signal()).await;
     store.close().await;
     result
 }
 
-fn settings(args: &ServeArgs, max_message_bytes: usize) -> ServerSettings {
-    ServerSettings {
+fn settings(args: &ServeArgs, max_message_bytes: usize) -> anyhow::Result<ServerSettings> {
+    let smtp_relay = match &args.smtp_relay {
+        Some(relay) => Some(crate::notify::delivery::Relay::parse(relay, &args.mail_from).map_err(anyhow::Error::msg)?),
+        None => None,
+    };
+    Ok(ServerSettings {
         secure_cookies: args.secure_cookies,
         trusted_origins: args.trusted_origins.iter().map(|o| o.trim_end_matches('/').to_owned()).collect(),
         trust_proxy: args.trust_proxy,
@@ -46,8 +59,14 @@ fn settings(args: &ServeArgs, max_message_bytes: usize) -> ServerSettings {
         session_secret: args.session_secret.clone(),
         demo: args.demo,
         max_message_bytes,
+        appeal_days: args.appeal_days,
+        smtp_relay,
+        webhook: match (&args.webhook_url, &args.webhook_secret) {
+            (Some(url), Some(secret)) => Some(crate::provisioning::delivery::Webhook { url: url.clone(), secret: secret.clone() }),
+            _ => None,
+        },
         ..ServerSettings::default()
-    }
+    })
 }
 
 /// On a database without accounts, creates `admin` with a one-time password and prints it once.

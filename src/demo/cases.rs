@@ -1,8 +1,8 @@
 //! Demo triage work: sending volumes for two customers (so complaint rates per 1,000 messages show, one
 //! of them over the warning line), a stricter threshold for phishing, cases assigned and in progress, a
 //! closed case that a new report reopens; and casework: a complete investigation with a suspension waiting
-//! in the manager's review queue, a warning decided after an investigation, a note, and a customer's open
-//! dispute.
+//! in the manager's review queue, a warning decided after an investigation, a note, and the customer's
+//! dispute in the portal with an attachment and a reply from the desk.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -80,8 +80,9 @@ async fn casework(
     let proposal = DecisionRequest {
         case_id: spammy,
         kind: DecisionKind::Suspension,
-        reason: "Repeated unsolicited bulk mail after warnings (AUP 4.2).",
+        reason: "Repeated unsolicited bulk mail after two warnings.",
         evidence: "12 unique SpamCop complaints (25 received), investigation 1",
+        policy: "AUP 4.2: no unsolicited bulk e-mail",
         reverses: None,
     };
     work::decide(store, &alex, &proposal).await?;
@@ -94,14 +95,42 @@ async fn casework(
     let warning = DecisionRequest {
         case_id: newsletter,
         kind: DecisionKind::Warning,
-        reason: "Complaint rate over the warning line; clean the imported list (AUP 4.5).",
+        reason: "Complaint rate over the warning line after a list import; clean the imported list.",
         evidence: "15 unique complaints from 15 readers of one issue, 14,000 messages sent",
+        policy: "AUP 4.5: keep complaint rates under 1 per 1,000 messages",
         reverses: None,
     };
     work::decide(store, &sam, &warning).await?;
     work::add_note(store, &sam, newsletter, "Customer says the list came from a trade fair; asked for the opt-in records.").await?;
-    if let Some(acme) = person("acme") {
-        store.open_dispute(newsletter, acme.user_id.0, "These readers signed up at our booth; records attached.", crate::store::now()).await?;
+    if let Some(nina) = person("newsletter") {
+        portal_dispute(store, &sam, &nina, newsletter).await?;
     }
+    Ok(())
+}
+
+/// The newsletter's dispute in the portal: the customer explains and attaches its sign-up log, the analyst
+/// asks for more, the customer answers again, so the dispute waits for the desk.
+async fn portal_dispute(
+    store: &Store,
+    sam: &crate::domain::user::CurrentUser,
+    nina: &crate::domain::user::CurrentUser,
+    case: i64,
+) -> anyhow::Result<()> {
+    use crate::domain::dispute::DisputeStatus;
+    use crate::portal::disputes::{self, Upload};
+    let log = b"email_hash,signed_up,source
+5d41402abc4b2a76,2026-10-02,trade fair booth 14
+7d793037a0760186,2026-10-02,trade fair booth 14
+";
+    let upload = Upload { file_name: "trade-fair-signups.csv", content: log };
+    let text = "These readers signed up at our booth at the trade fair on 2 October; the sign-up log is attached. \
+                We imported them on 20 November, which is when the complaints started.";
+    let filed = disputes::open(store, nina, case, text, None, Some(upload), crate::domain::dispute::DEFAULT_APPEAL_DAYS).await?;
+    let ask = "Thank you. The log shows the booth, but not that the readers agreed to the weekly newsletter: \
+               please send the sign-up form's wording.";
+    disputes::staff_reply(store, sam, filed.dispute_id, ask, DisputeStatus::Answered).await?;
+    let answer = "The form said: \"Send me the weekly newsletter\" with an unticked box. We have removed the 15 \
+                  readers who complained and will confirm the rest by e-mail.";
+    disputes::customer_reply(store, nina, filed.dispute_id, answer, None).await?;
     Ok(())
 }

@@ -26,8 +26,10 @@ const PEOPLE: &[(&str, &str, Role)] = &[
     ("alex", "Alex Analyst", Role::Analyst),
     ("sam", "Sam Analyst", Role::Analyst),
     ("morgan", "Morgan Manager", Role::Manager),
-    ("acme", "Acme Hosting Ltd", Role::Customer),
 ];
+
+/// The customer portal's demo account: Newsletter Ltd's, whose case has a warning and a dispute.
+const PORTAL: (&str, &str, &str) = ("newsletter", "Nina of Newsletter Ltd", "C-1002");
 
 /// Loads the demo dataset once (later starts reuse it) and returns the demo accounts.
 /// Refuses a database that holds real accounts, so demo data never mixes with real data.
@@ -48,6 +50,9 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoAccount>> {
         accounts::set_disabled(store, None, former.user_id, true).await?;
         let now = store::now();
         holdings::load_before_mail(store, now).await.context("failed to load the demo customers")?;
+        let (username, name, account_ref) = PORTAL;
+        let customer = store.customer_ids_by_ref().await?.get(account_ref).copied().context("the demo customer is missing")?;
+        accounts::create_portal_account(store, customer, username, name, Some(&password(username))).await?;
         for m in mail::messages(now) {
             intake::receive(store, &m.raw, Channel::Mta, Some(m.recipient), intake::DEFAULT_MAX_MESSAGE_BYTES)
                 .await
@@ -57,9 +62,11 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoAccount>> {
         cases::load_after_mail(store, now).await.context("failed to load the demo triage work")?;
         store.put_setting(DEMO_MARK, "1", store::now()).await?;
     }
+    let portal = DemoAccount { username: PORTAL.0, password: password(PORTAL.0), role: Role::Customer };
     Ok(PEOPLE
         .iter()
         .map(|(username, _, role)| DemoAccount { username, password: password(username), role: *role })
+        .chain(std::iter::once(portal))
         .collect())
 }
 

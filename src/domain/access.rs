@@ -47,6 +47,8 @@ pub const STAFF: &[Role] = &[Role::Analyst, Role::Manager, Role::Admin];
 pub const PAGES: &[Page] = &[
     Page { path: "/login", title: "Sign in", access: Access::Public, in_nav: false },
     Page { path: "/", title: "Overview", access: Access::SignedIn, in_nav: true },
+    Page { path: "/portal", title: "Your cases", access: Access::Roles(&[Role::Customer]), in_nav: true },
+    Page { path: "/portal/cases/:id", title: "Your case", access: Access::Roles(&[Role::Customer]), in_nav: false },
     Page { path: "/cases", title: "Triage", access: Access::Roles(STAFF), in_nav: true },
     Page { path: "/cases/:id", title: "Case", access: Access::Roles(STAFF), in_nav: false },
     Page { path: "/reviews", title: "Reviews", access: Access::Roles(&[Role::Manager, Role::Admin]), in_nav: true },
@@ -61,6 +63,7 @@ pub const PAGES: &[Page] = &[
     Page { path: "/admin/imports", title: "Imports", access: Access::Roles(&[Role::Admin]), in_nav: true },
     Page { path: "/admin/imports/:id", title: "Import", access: Access::Roles(&[Role::Admin]), in_nav: false },
     Page { path: "/admin/tokens", title: "Tokens", access: Access::Roles(&[Role::Admin]), in_nav: true },
+    Page { path: "/admin/notifications", title: "Notifications", access: Access::Roles(&[Role::Admin]), in_nav: true },
     Page { path: "/account", title: "Account", access: Access::SignedIn, in_nav: true },
 ];
 

@@ -226,6 +226,8 @@ pub struct CaseRow {
     pub rate_per_thousand: Option<f64>,
     /// warn or block when the rate is at or over the report type's threshold.
     pub flag: Option<String>,
+    /// The customer's open disputes and appeals of the case, waiting for the desk.
+    pub open_disputes: i64,
 }
 
 /// A page of the queue and how many cases match in all.

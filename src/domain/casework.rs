@@ -47,6 +47,8 @@ pub struct DecisionView {
     pub kind_label: String,
     pub reason: String,
     pub evidence: String,
+    /// The policy clause relied on; empty when none was named.
+    pub policy: String,
     pub decided_by: String,
     pub at: DateTime<Utc>,
     /// pending, approved (in force) or rejected.

@@ -7,6 +7,8 @@ pub mod casework;
 pub mod checklist;
 pub mod customer;
 pub mod decision;
+pub mod dispute;
 pub mod ids;
+pub mod portal;
 pub mod role;
 pub mod user;

@@ -32,6 +32,8 @@ pub struct CurrentUser {
     pub display_name: String,
     pub role: Role,
     pub must_change_password: bool,
+    /// For a customer account: the one customer record it may see. Customer accounts without one see nothing.
+    pub customer_id: Option<i64>,
 }
 
 /// Why a name or password was refused; the message is shown to the person as it is.

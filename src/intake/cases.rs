@@ -192,10 +192,14 @@ async fn place(store: &Store, facts: Vec<CaseFacts>) -> Result<Placed, StoreErro
     let now = store::now();
     let mut handles: HashMap<CaseKey, CaseHandle> = HashMap::new();
     let mut cases = Vec::with_capacity(facts.len());
+    let mut opened = Vec::new();
     for f in &facts {
         let key = case_key(f);
         if !handles.contains_key(&key) {
             let handle = store.ensure_case(&key, now).await?;
+            if handle.created_now(now) && key.customer_id.is_some() {
+                opened.push(handle.abuse_case_id);
+            }
             handles.insert(key.clone(), handle);
         }
         cases.push(handles[&key].abuse_case_id);
@@ -244,6 +248,9 @@ async fn place(store: &Store, facts: Vec<CaseFacts>) -> Result<Placed, StoreErro
     }
     for &case_id in &touched {
         store.recount_case(case_id, now).await?;
+    }
+    for case_id in opened {
+        crate::notify::notify(store, case_id, crate::notify::Kind::CaseOpened, "").await?;
     }
     Ok(Placed { reports: placements.len(), cases: touched.len(), reopened })
 }

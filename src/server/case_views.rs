@@ -51,13 +51,15 @@ pub async fn case_rows(store: &Store, records: Vec<CaseRecord>, now: DateTime<Ut
     let since = (now - Duration::days(7)).date_naive();
     let volumes = store.volumes_since(&ips, since).await?;
     let thresholds = thresholds(store).await?;
+    let disputes = store.open_dispute_counts(&ids).await?;
     Ok(records
         .into_iter()
         .map(|r| {
             let counts = recent.get(&r.abuse_case_id).copied().unwrap_or_default();
             let threshold = thresholds.get(&r.report_type).copied().unwrap_or_default();
             let messages = volumes.get(&r.source_ip).copied();
-            row(r, counts, messages, &threshold)
+            let open_disputes = disputes.get(&r.abuse_case_id).copied().unwrap_or_default();
+            CaseRow { open_disputes, ..row(r, counts, messages, &threshold) }
         })
         .collect())
 }
@@ -96,10 +98,11 @@ fn row(r: CaseRecord, recent: RecentCounts, messages: Option<i64>, threshold: &T
         trend: trend(&weeks, 1).to_owned(),
         rate_per_thousand: rate,
         flag,
+        open_disputes: 0,
     }
 }
 
-fn counts(r: &CaseRecord) -> CaseCounts {
+pub(crate) fn counts(r: &CaseRecord) -> CaseCounts {
     CaseCounts {
         received: r.received,
         stored_reports: r.stored_reports,
@@ -150,13 +153,7 @@ pub async fn case_detail(
 ) -> Result<CaseDetail, StoreError> {
     let record = store.get_case(case_id).await?;
     let counts = counts(&record);
-    let step = Duration::seconds(granularity.seconds());
-    let end = record.last_seen.map_or(now, |last| last.min(now)) + step;
-    // From a little before the first report (at least 14 buckets shown), never further back than the span.
-    let first = record.first_seen.unwrap_or(end).min(end - step * 14);
-    let start = (first - step * 2).max(end - span(granularity));
-    let title = format!("Complaints per {} about {}", granularity.as_str(), record.source_ip);
-    let chart_svg = chart(store, RateScope::Case(case_id), granularity, (start, end), &title).await?;
+    let chart_svg = case_chart(store, &record, granularity, now).await?;
     let campaigns = store
         .case_campaigns(case_id, 10)
         .await?
@@ -196,6 +193,25 @@ pub async fn case_detail(
     })
 }
 
+/// A case's chart: it ends at the case's last report (or now) and starts a little before its first report
+/// (at least 14 buckets shown), never further back than the granularity's span.
+///
+/// # Errors
+/// Database errors.
+pub async fn case_chart(
+    store: &Store,
+    record: &CaseRecord,
+    granularity: Granularity,
+    now: DateTime<Utc>,
+) -> Result<String, StoreError> {
+    let step = Duration::seconds(granularity.seconds());
+    let end = record.last_seen.map_or(now, |last| last.min(now)) + step;
+    let first = record.first_seen.unwrap_or(end).min(end - step * 14);
+    let start = (first - step * 2).max(end - span(granularity));
+    let title = format!("Complaints per {} about {}", granularity.as_str(), record.source_ip);
+    chart(store, RateScope::Case(record.abuse_case_id), granularity, (start, end), &title).await
+}
+
 /// The SVG chart of unique complaints and received reports in `[from, to)`.
 ///
 /// # Errors
@@ -223,7 +239,7 @@ pub async fn customer_chart(store: &Store, customer_id: i64, name: &str, now: Da
 }
 
 /// Why a report is not a new complaint here, in words; `None` when it is one.
-fn reason_label(code: Option<&str>, unique: bool) -> Option<String> {
+pub(crate) fn reason_label(code: Option<&str>, unique: bool) -> Option<String> {
     if unique {
         return code.filter(|c| *c == DuplicateReason::OtherRole.code()).map(|_| {
             "one complaint with a report about another address (counted once here)".to_owned()

@@ -6,6 +6,7 @@ pub mod audit_routes;
 pub mod case_routes;
 pub mod case_views;
 pub mod holdings_upload;
+pub mod portal_routes;
 pub mod ingest_api;
 pub mod sessions;
 pub mod signin;
@@ -32,9 +33,19 @@ use crate::web::app::{shell, App};
 /// limit).
 const IMPORT_LIMIT: usize = 256 * 1024 * 1024;
 
+/// The app's routes, listed once per process: listing renders the whole route tree outside any request,
+/// which must not run beside requests another router of the same process (tests start many) is serving.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
+/// A dispute form: the largest attachment plus room for the text and the multipart framing.
+const DISPUTE_LIMIT: usize = crate::domain::dispute::MAX_ATTACHMENT_BYTES + 256 * 1024;
+
 /// The whole HTTP application: pages, server functions, plain routes and the layers around them.
 pub fn build_router(state: AppState, sessions: SessionLayer) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let options = state.leptos_options.clone();
     // Room for the multipart framing around a message of the largest accepted size.
     let upload_limit = state.settings.max_message_bytes.saturating_add(64 * 1024);
@@ -50,6 +61,10 @@ pub fn build_router(state: AppState, sessions: SessionLayer) -> Router {
         .route("/admin/audit.csv", get(audit_routes::export_csv))
         .route("/admin/audit.json", get(audit_routes::export_json))
         .route("/cases/assign", post(case_routes::assign))
+        .route("/portal/cases.csv", get(portal_routes::cases_csv))
+        .route("/portal/cases/{id}/disputes", post(portal_routes::open_dispute).layer(DefaultBodyLimit::max(DISPUTE_LIMIT)))
+        .route("/portal/disputes/{id}/reply", post(portal_routes::reply).layer(DefaultBodyLimit::max(DISPUTE_LIMIT)))
+        .route("/disputes/attachments/{id}", get(portal_routes::attachment))
         .route("/messages/upload", post(upload::upload_message).layer(DefaultBodyLimit::max(upload_limit)))
         // Customer and assignment files of a large ISP run to tens of megabytes.
         .route("/admin/imports/upload", post(holdings_upload::upload_holdings).layer(DefaultBodyLimit::max(IMPORT_LIMIT)))

@@ -26,6 +26,12 @@ pub struct ServerSettings {
     pub demo: bool,
     /// Largest message the ingest API and uploads accept, in bytes.
     pub max_message_bytes: usize,
+    /// Days a customer may appeal a restriction, suspension or termination after it takes effect.
+    pub appeal_days: i64,
+    /// Where notifications to customers are sent; `None` keeps them in the outbox for the admin to read.
+    pub smtp_relay: Option<crate::notify::delivery::Relay>,
+    /// Where sanction events are delivered; `None` records them only.
+    pub webhook: Option<crate::provisioning::delivery::Webhook>,
 }
 
 impl std::fmt::Debug for ServerSettings {
@@ -39,6 +45,9 @@ impl std::fmt::Debug for ServerSettings {
             .field("throttle", &self.throttle)
             .field("demo", &self.demo)
             .field("max_message_bytes", &self.max_message_bytes)
+            .field("appeal_days", &self.appeal_days)
+            .field("smtp_relay", &self.smtp_relay)
+            .field("webhook", &self.webhook)
             .finish()
     }
 }
@@ -54,6 +63,9 @@ impl Default for ServerSettings {
             throttle: ThrottlePolicy::default(),
             demo: false,
             max_message_bytes: crate::intake::DEFAULT_MAX_MESSAGE_BYTES,
+            appeal_days: crate::domain::dispute::DEFAULT_APPEAL_DAYS,
+            smtp_relay: None,
+            webhook: None,
         }
     }
 }

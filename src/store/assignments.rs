@@ -125,7 +125,7 @@ impl Store {
             and valid_to is distinct from $7";
         let mut counts = UpsertCounts::default();
         on_backend!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(super::begin_write(pool)).await?;
             for h in holdings {
                 let network = h.kind.network().trunc().to_string();
                 let (port_from, port_to) = h.kind.port_range();

@@ -91,7 +91,7 @@ impl Store {
             values ($1, $2, $3, $4, $5, $6, $7, $7, $7)";
         let candidates = serde_json::to_string(&record.candidates).unwrap_or_else(|_| "[]".to_owned());
         on_backend!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(super::begin_write(pool)).await?;
             sqlx::query(UPDATE)
                 .bind(report.report_id)
                 .bind(&record.attribution)

@@ -22,7 +22,7 @@ impl Store {
         const EVENT: &str = "insert into case_event (abuse_case_id, kind, detail, actor, created_at, updated_at) \
             values ($1, 'status', $2, $3, $4, $4)";
         on_backend!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(super::begin_write(pool)).await?;
             let current: String = sqlx::query_scalar(CURRENT).bind(case_id).fetch_one(&mut *tx).await?;
             if current == status.code() {
                 return Ok(false);
@@ -51,7 +51,7 @@ impl Store {
         const EVENT: &str = "insert into case_event (abuse_case_id, kind, detail, actor, created_at, updated_at) \
             values ($1, 'assignee', $2, $3, $4, $4)";
         on_backend!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(super::begin_write(pool)).await?;
             let detail = match assignee {
                 Some(id) => {
                     let name: String = sqlx::query_scalar(NAME).bind(id).fetch_one(&mut *tx).await?;

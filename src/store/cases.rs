@@ -67,6 +67,14 @@ pub struct CaseHandle {
     pub abuse_case_id: i64,
     pub status: String,
     pub closed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl CaseHandle {
+    /// Whether `ensure_case` created the case just now (an existing case keeps its creation time).
+    pub fn created_now(&self, now: DateTime<Utc>) -> bool {
+        self.created_at == now
+    }
 }
 
 const FACTS: &str = "select r.report_id, r.inbound_message_id, \
@@ -134,7 +142,7 @@ impl Store {
         const SQL: &str = "insert into abuse_case (case_key, customer_id, source_ip, report_type, role, status, \
             created_at, updated_at) values ($1, $2, $3, $4, $5, 'new', $6, $6) \
             on conflict (case_key) do update set updated_at = abuse_case.updated_at \
-            returning abuse_case_id, status, closed_at";
+            returning abuse_case_id, status, closed_at, created_at";
         Ok(on_backend!(self, |pool| sqlx::query_as(SQL)
             .bind(key.text())
             .bind(key.customer_id)
@@ -151,7 +159,7 @@ impl Store {
         const SQL: &str = "update report set abuse_case_id = $2, duplicate_of = $3, duplicate_reason = $4, \
             unique_in_case = $5, updated_at = $6 where report_id = $1";
         on_backend!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(super::begin_write(pool)).await?;
             for p in placements {
                 sqlx::query(SQL)
                     .bind(p.report_id)
@@ -176,7 +184,7 @@ impl Store {
             values ($1, 'reopened', $2, 'abusedesk', $3, $3)";
         let detail = format!("report {report_id} arrived after the case was closed");
         on_backend!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(super::begin_write(pool)).await?;
             let done = sqlx::query(SQL).bind(case_id).bind(now).execute(&mut *tx).await?.rows_affected();
             if done > 0 {
                 sqlx::query(EVENT).bind(case_id).bind(&detail).bind(now).execute(&mut *tx).await?;
@@ -211,7 +219,7 @@ impl Store {
             re_reports = $10, first_seen = $11, last_seen = $12, updated_at = $13 where abuse_case_id = $1";
         type Counts = (i64, i64, i64, i64, i64, i64, i64, i64, i64, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
         on_backend!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(super::begin_write(pool)).await?;
             let locked = sqlx::query(LOCK).bind(case_id).bind(now).execute(&mut *tx).await?.rows_affected();
             if locked == 0 {
                 return Err(StoreError::NotFound);

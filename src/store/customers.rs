@@ -80,7 +80,7 @@ impl Store {
                               where account_ref = $1";
         let mut counts = UpsertCounts::default();
         on_backend!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(super::begin_write(pool)).await?;
             for c in customers {
                 let emails = c.emails.join(" ");
                 let wanted = (c.name.clone(), emails.clone(), c.status.code().to_owned(), c.notes.clone());

@@ -1,6 +1,6 @@
 //! Casework records: the desk's checklist, investigations and notes on a case, decisions and their reviews,
-//! and customers' disputes. Decisions and reviews are insert-only (database triggers refuse any update or
-//! delete); a reversal is another decision naming the one it reverses.
+//! and the customer status a sanction sets. Decisions and reviews are insert-only (database triggers refuse
+//! any update or delete); a reversal is another decision naming the one it reverses.
 
 use chrono::{DateTime, Utc};
 
@@ -42,6 +42,8 @@ pub struct NewDecision<'a> {
     pub kind: &'a str,
     pub reason: &'a str,
     pub evidence: &'a str,
+    /// The policy clause relied on (may be empty).
+    pub policy: &'a str,
     pub decided_by: i64,
     pub needs_approval: bool,
     pub reverses: Option<i64>,
@@ -55,19 +57,21 @@ pub struct DecisionRecord {
     pub kind: String,
     pub reason: String,
     pub evidence: String,
+    pub policy: String,
     pub decided_by: i64,
     pub decided_by_name: String,
     pub needs_approval: bool,
     pub reverses_decision_id: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub approved: Option<bool>,
+    pub reviewed_by: Option<i64>,
     pub reviewed_by_name: Option<String>,
     pub review_reason: Option<String>,
     pub reviewed_at: Option<DateTime<Utc>>,
 }
 
-const DECISION_SELECT: &str = "select d.decision_id, d.abuse_case_id, d.kind, d.reason, d.evidence, d.decided_by, \
-    u.username as decided_by_name, d.needs_approval, d.reverses_decision_id, d.created_at, v.approved, \
+const DECISION_SELECT: &str = "select d.decision_id, d.abuse_case_id, d.kind, d.reason, d.evidence, d.policy, d.decided_by, \
+    u.username as decided_by_name, d.needs_approval, d.reverses_decision_id, d.created_at, v.approved, v.reviewed_by, \
     ru.username as reviewed_by_name, v.reason as review_reason, v.created_at as reviewed_at \
     from decision d join app_user u on u.user_id = d.decided_by \
     left join decision_review v on v.decision_id = d.decision_id \
@@ -138,7 +142,7 @@ impl Store {
     /// Records a decision (or a proposal, when it needs approval).
     pub async fn record_decision(&self, d: &NewDecision<'_>, now: DateTime<Utc>) -> Result<i64, StoreError> {
         const SQL: &str = "insert into decision (abuse_case_id, kind, reason, evidence, decided_by, needs_approval, \
-            reverses_decision_id, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
+            reverses_decision_id, created_at, updated_at, policy) values ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) \
             returning decision_id";
         Ok(on_backend!(self, |pool| sqlx::query_scalar(SQL)
             .bind(d.case_id)
@@ -149,6 +153,7 @@ impl Store {
             .bind(d.needs_approval)
             .bind(d.reverses)
             .bind(now)
+            .bind(d.policy)
             .fetch_one(pool)
             .await?))
     }
@@ -192,30 +197,6 @@ impl Store {
     pub async fn pending_proposals(&self) -> Result<Vec<DecisionRecord>, StoreError> {
         let sql = format!("{DECISION_SELECT} where d.needs_approval = $1 and v.decision_id is null order by d.decision_id");
         Ok(on_backend!(self, |pool| sqlx::query_as(&sql).bind(true).fetch_all(pool).await?))
-    }
-
-    /// Opens a customer's dispute of a case (the customer portal's way in).
-    pub async fn open_dispute(&self, case_id: i64, user_id: i64, body: &str, now: DateTime<Utc>) -> Result<i64, StoreError> {
-        const SQL: &str = "insert into dispute (abuse_case_id, opened_by, body, created_at, updated_at) \
-            values ($1, $2, $3, $4, $4) returning dispute_id";
-        Ok(on_backend!(self, |pool| sqlx::query_scalar(SQL).bind(case_id).bind(user_id).bind(body).bind(now).fetch_one(pool).await?))
-    }
-
-    /// Sets a dispute's status (answered, accepted, rejected).
-    pub async fn set_dispute_status(&self, dispute_id: i64, status: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
-        const SQL: &str = "update dispute set status = $2, updated_at = $3 where dispute_id = $1";
-        let done =
-            on_backend!(self, |pool| sqlx::query(SQL).bind(dispute_id).bind(status).bind(now).execute(pool).await?.rows_affected());
-        if done == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
-    }
-
-    /// How many disputes of a case are open.
-    pub async fn open_disputes(&self, case_id: i64) -> Result<i64, StoreError> {
-        const SQL: &str = "select count(*) from dispute where abuse_case_id = $1 and status = 'open'";
-        Ok(on_backend!(self, |pool| sqlx::query_scalar(SQL).bind(case_id).fetch_one(pool).await?))
     }
 
     /// Sets a customer's account status (active, suspended, terminated) when a sanction is applied.

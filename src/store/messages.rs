@@ -150,7 +150,7 @@ impl Store {
                                created_at, updated_at) values ($1, $2, $3, $4, $4, $4)";
         let size = i64::try_from(arrival.raw.len()).unwrap_or(i64::MAX);
         on_backend!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(super::begin_write(pool)).await?;
             let inserted: Option<i64> = sqlx::query_scalar(INSERT)
                 .bind(arrival.sha256)
                 .bind(size)

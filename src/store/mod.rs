@@ -12,14 +12,17 @@ mod case_work;
 mod cases;
 mod customers;
 mod decisions;
+mod disputes;
 mod imports;
 mod ingest_tokens;
 mod messages;
+mod notifications;
 mod reports;
 mod settings;
 mod signin_failures;
 mod users;
 mod volumes;
+mod webhooks;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -33,11 +36,14 @@ pub use case_queue::{CaseRecord, CaseReportRecord, RateScope, RecentCounts};
 pub use cases::{CaseFacts, CaseHandle, CaseKey, Placement};
 pub use customers::UpsertCounts;
 pub use decisions::{ChecklistRow, DecisionRecord, InvestigationRecord, NewDecision, NoteRecord};
+pub use disputes::{AttachmentRecord, DisputeMessageRecord, DisputeRecord, NewAttachment};
 pub use imports::NewImportRun;
 pub use ingest_tokens::IngestTokenView;
 pub use messages::{Channel, IntakeCounts, MessageSummary, NewArrival, ParseStatus, ParseStatusName, StoredArrival};
+pub use notifications::{NewNotification, NotificationRecord};
 pub use reports::{ParseOutcome, StoredReport};
 pub use users::{NewUser, UserAccount};
+pub use webhooks::WebhookRecord;
 
 /// Why a storage call failed.
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +84,27 @@ pub enum Backend {
 #[derive(Clone, Debug)]
 pub struct Store {
     backend: Backend,
+}
+
+/// How each backend opens a transaction that writes. SQLite's default (deferred) transaction takes the
+/// write lock only at its first write, and when another connection wrote after the transaction's first
+/// read that upgrade fails at once (SQLITE_BUSY_SNAPSHOT), which no busy timeout waits out. `BEGIN
+/// IMMEDIATE` takes the write lock first, so concurrent writers queue on the busy timeout instead.
+pub(crate) trait WriteBegin {
+    const BEGIN: &'static str;
+}
+
+impl WriteBegin for SqlitePool {
+    const BEGIN: &'static str = "BEGIN IMMEDIATE";
+}
+
+impl WriteBegin for PgPool {
+    const BEGIN: &'static str = "BEGIN";
+}
+
+/// The statement that opens a writing transaction on `pool`'s backend: `pool.begin_with(begin_write(pool))`.
+pub(crate) fn begin_write<P: WriteBegin>(_pool: &P) -> &'static str {
+    P::BEGIN
 }
 
 /// Runs the same body on whichever pool is connected; `$pool` is bound to the concrete pool.

@@ -119,7 +119,7 @@ impl Store {
             parsed_at = $5, updated_at = $5 where inbound_message_id = $1";
         let format = outcome.format.unwrap_or("unknown");
         on_backend!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(super::begin_write(pool)).await?;
             let done = sqlx::query(STATUS)
                 .bind(message_id)
                 .bind(outcome.status.as_str())
@@ -157,7 +157,7 @@ impl Store {
                             and position < 0";
         const LAST: &str = "select report_id from report where inbound_message_id = $1 and position = $2";
         on_backend!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(super::begin_write(pool)).await?;
             let exists: i64 = sqlx::query_scalar(EXISTS).bind(message_id).fetch_one(&mut *tx).await?;
             if exists == 0 {
                 return Err(StoreError::NotFound);

@@ -16,7 +16,7 @@ impl Store {
         const INSERT: &str = "insert into signin_failure (throttle_key, failed_at, created_at) values ($1, $2, $2)";
         const PRUNE: &str = "delete from signin_failure where failed_at < $1";
         on_backend!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(super::begin_write(pool)).await?;
             for key in keys {
                 sqlx::query(INSERT).bind(key).bind(at).execute(&mut *tx).await?;
             }

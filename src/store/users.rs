@@ -18,6 +18,8 @@ pub struct UserAccount {
     pub role: Role,
     pub disabled_at: Option<DateTime<Utc>>,
     pub must_change_password: bool,
+    /// The customer a portal account belongs to.
+    pub customer_id: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -43,6 +45,7 @@ impl UserAccount {
             display_name: self.display_name.clone(),
             role: self.role,
             must_change_password: self.must_change_password,
+            customer_id: self.customer_id,
         }
     }
 
@@ -68,6 +71,8 @@ pub struct NewUser {
     pub password_hash: String,
     pub role: Role,
     pub must_change_password: bool,
+    /// Required for the customer role, absent for staff.
+    pub customer_id: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -79,6 +84,7 @@ struct UserRow {
     role: String,
     disabled_at: Option<DateTime<Utc>>,
     must_change_password: bool,
+    customer_id: Option<i64>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -94,6 +100,7 @@ impl TryFrom<UserRow> for UserAccount {
             password_hash: row.password_hash,
             disabled_at: row.disabled_at,
             must_change_password: row.must_change_password,
+            customer_id: row.customer_id,
             created_at: row.created_at,
             updated_at: row.updated_at,
         })
@@ -101,15 +108,15 @@ impl TryFrom<UserRow> for UserAccount {
 }
 
 const USER_COLUMNS: &str = "user_id, username, display_name, password_hash, role, disabled_at, \
-                            must_change_password, created_at, updated_at";
+                            must_change_password, customer_id, created_at, updated_at";
 
 impl Store {
     /// Inserts an account; a taken username is `StoreError::Conflict`.
     #[tracing::instrument(skip_all, fields(user.name = %user.username))]
     pub async fn insert_user(&self, user: &NewUser, now: DateTime<Utc>) -> Result<UserId, StoreError> {
         const SQL: &str = "insert into app_user (username, display_name, password_hash, role, \
-                           must_change_password, created_at, updated_at) \
-                           values ($1, $2, $3, $4, $5, $6, $6) returning user_id";
+                           must_change_password, created_at, updated_at, customer_id) \
+                           values ($1, $2, $3, $4, $5, $6, $6, $7) returning user_id";
         let id: i64 = on_backend!(self, |pool| sqlx::query_scalar(SQL)
             .bind(&user.username)
             .bind(&user.display_name)
@@ -117,9 +124,17 @@ impl Store {
             .bind(user.role.as_str())
             .bind(user.must_change_password)
             .bind(now)
+            .bind(user.customer_id)
             .fetch_one(pool)
             .await?);
         Ok(UserId(id))
+    }
+
+    /// The portal accounts linked to a customer.
+    pub async fn customer_accounts(&self, customer_id: i64) -> Result<Vec<UserAccount>, StoreError> {
+        let sql = format!("select {USER_COLUMNS} from app_user where customer_id = $1 order by username");
+        let rows: Vec<UserRow> = on_backend!(self, |pool| sqlx::query_as(&sql).bind(customer_id).fetch_all(pool).await?);
+        rows.into_iter().map(UserAccount::try_from).collect()
     }
 
     /// The account with this id, if any.

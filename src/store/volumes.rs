@@ -15,7 +15,7 @@ impl Store {
             values ($1, $2, $3, $4, $5, $6, $6) on conflict (source_ip, day, source) do update set \
             messages = excluded.messages, trap_hits = excluded.trap_hits, updated_at = excluded.updated_at";
         on_backend!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(super::begin_write(pool)).await?;
             let mut written = 0;
             for row in rows {
                 written += sqlx::query(SQL)

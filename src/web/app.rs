@@ -4,13 +4,14 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
+use leptos_router::SsrMode;
 use leptos_router::path;
 
 use super::components::nav::NavBar;
 use super::pages::{
-    AccountPage, AdminImportPage, AdminImportsPage, AdminTokensPage, AdminUsersPage, AuditPage, CasePage, CasesPage, CustomerPage,
-    CustomersPage,
-    HomePage, LoginPage, LookupPage, MessagePage, MessagesPage, NotFoundPage, ReviewsPage, UnattributedPage,
+    AccountPage, AdminImportPage, AdminImportsPage, AdminTokensPage, AdminUsersPage, AuditPage, CasePage, CasesPage,
+    CustomerPage, CustomersPage, HomePage, LoginPage, LookupPage, MessagePage, MessagesPage, NotFoundPage,
+    NotificationsPageView, PortalCasePage, PortalPage, ReviewsPage, UnattributedPage,
 };
 
 /// The document around the app, rendered on the server only.
@@ -50,24 +51,30 @@ pub fn App() -> impl IntoView {
         <Router>
             <NavBar/>
             <main class="page">
+                // Every page renders once its data is in (SsrMode::Async), so the status line can say what
+                // the data said (404 for an unknown case, 403 for data the user may not read) and no
+                // response is cut between a shell and data that never comes.
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/login") view=LoginPage/>
-                    <Route path=path!("/") view=HomePage/>
-                    <Route path=path!("/account") view=AccountPage/>
-                    <Route path=path!("/cases") view=CasesPage/>
-                    <Route path=path!("/cases/:id") view=CasePage/>
-                    <Route path=path!("/reviews") view=ReviewsPage/>
-                    <Route path=path!("/admin/audit") view=AuditPage/>
-                    <Route path=path!("/messages") view=MessagesPage/>
-                    <Route path=path!("/messages/:id") view=MessagePage/>
-                    <Route path=path!("/unattributed") view=UnattributedPage/>
-                    <Route path=path!("/customers") view=CustomersPage/>
-                    <Route path=path!("/customers/:id") view=CustomerPage/>
-                    <Route path=path!("/lookup") view=LookupPage/>
-                    <Route path=path!("/admin/users") view=AdminUsersPage/>
-                    <Route path=path!("/admin/imports") view=AdminImportsPage/>
-                    <Route path=path!("/admin/imports/:id") view=AdminImportPage/>
-                    <Route path=path!("/admin/tokens") view=AdminTokensPage/>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cases") view=CasesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cases/:id") view=CasePage ssr=SsrMode::Async/>
+                    <Route path=path!("/reviews") view=ReviewsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/messages/:id") view=MessagePage ssr=SsrMode::Async/>
+                    <Route path=path!("/unattributed") view=UnattributedPage ssr=SsrMode::Async/>
+                    <Route path=path!("/customers") view=CustomersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/customers/:id") view=CustomerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/lookup") view=LookupPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/imports") view=AdminImportsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/imports/:id") view=AdminImportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/tokens") view=AdminTokensPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/notifications") view=NotificationsPageView ssr=SsrMode::Async/>
+                    <Route path=path!("/portal") view=PortalPage ssr=SsrMode::Async/>
+                    <Route path=path!("/portal/cases/:id") view=PortalCasePage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

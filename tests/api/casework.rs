@@ -2,11 +2,10 @@
 //! every refusal comes back with its reason, and what is allowed ends on the record (customer status,
 //! case status, an intact audit chain).
 
-use abusedesk::attribution::{AssignmentKind, CustomerStatus, NewCustomer};
 use abusedesk::domain::role::Role;
-use abusedesk::store::{self, Channel, NewHolding};
+use abusedesk::store::{self, Channel};
 
-use crate::helpers::TestApp;
+use crate::helpers::{customer_holding, TestApp};
 
 /// A SpamCop report about 10.0.0.1 on 2003-06-19 (Mail::Abuse test message).
 const SPAMCOP: &[u8] = include_bytes!("../fixtures/mail-abuse/spamcop_4.eml");
@@ -49,18 +48,7 @@ async fn review(app: &TestApp, client: &reqwest::Client, id: &str, verdict: &str
 async fn no_sanction_without_investigation_and_four_eyes_for_terminations() {
     let app = TestApp::spawn().await;
     let now = store::now();
-    let c = NewCustomer { account_ref: "C-9".into(), name: "Nine".into(), emails: vec![], status: CustomerStatus::Active, notes: String::new() };
-    app.store.upsert_customers(&[c], false, now).await.unwrap();
-    let customer = app.store.customer_ids_by_ref().await.unwrap()["C-9"];
-    let holding = NewHolding {
-        customer_id: customer,
-        kind: AssignmentKind::Static("10.0.0.0/24".parse().unwrap()),
-        valid_from: "2003-01-01T00:00:00Z".parse().unwrap(),
-        valid_to: None,
-        source: "csv",
-        source_ref: None,
-    };
-    app.store.upsert_assignments(&[holding], false, now).await.unwrap();
+    let customer = customer_holding(&app.store, "C-9", &["10.0.0.0/24"]).await;
     abusedesk::intake::receive(&app.store, SPAMCOP, Channel::Mta, None, 1 << 20).await.unwrap();
     let case = app.store.all_case_ids().await.unwrap()[0].to_string();
     let alex = app.signed_in("alex", Role::Analyst).await;
@@ -102,7 +90,7 @@ async fn no_sanction_without_investigation_and_four_eyes_for_terminations() {
     let (status, body) = review(&app, &morgan, &suspension, "approve").await;
     assert_eq!((status, body.contains("must not be the person who proposed")), (422, true), "{body}");
     let frank_id = app.store.find_user_by_username("frank").await.unwrap().unwrap().user_id.0;
-    let dispute = app.store.open_dispute(case.parse().unwrap(), frank_id, "we have opt-in records", now).await.unwrap();
+    let dispute = app.store.open_dispute(case.parse().unwrap(), frank_id, "we have opt-in records", None, now).await.unwrap();
     let (status, body) = review(&app, &max, &termination, "approve").await;
     assert_eq!((status, body.contains("open dispute")), (422, true), "{body}");
     app.store.set_dispute_status(dispute, "answered", now).await.unwrap();

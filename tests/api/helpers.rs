@@ -36,7 +36,17 @@ pub struct TestApp {
     pub store: Store,
     pub db: Arc<TestDb>,
     shutdown: oneshot::Sender<()>,
-    server: std::thread::JoinHandle<anyhow::Result<()>>,
+    server: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+/// The one runtime every test server of this process runs on, as `abusedesk serve` runs on one: Leptos
+/// keeps process-wide state (its task executor), which one runtime per server would share between
+/// runtimes that production never has.
+fn server_runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("server runtime")
+    })
 }
 
 /// Where cargo-leptos put the site (only the browser test needs real files there).
@@ -49,9 +59,9 @@ impl TestApp {
         TestApp::spawn_on(TestDb::new(), ServerSettings::default()).await
     }
 
-    /// Starts the server the way `abusedesk serve` runs it: on its own multi-threaded runtime (here on a
-    /// thread of its own), never on the test's single-threaded one, where server and client would share
-    /// one thread and anything in the server that blocks a thread would stall the test instead.
+    /// Starts the server the way `abusedesk serve` runs it: on a multi-threaded runtime (shared by the test
+    /// servers of this process), never on the test's single-threaded one, where server and client would
+    /// share one thread and anything in the server that blocks a thread would stall the test instead.
     pub async fn spawn_on(db: Arc<TestDb>, settings: ServerSettings) -> TestApp {
         let store = Store::connect(&db.url).await.expect("open test database");
         store.migrate().await.expect("migrate test database");
@@ -60,21 +70,18 @@ impl TestApp {
         let addr = std_listener.local_addr().expect("local addr");
         let (shutdown, rx) = oneshot::channel::<()>();
         let url = db.url.clone();
-        let server = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
-            runtime.block_on(async move {
-                let store = Store::connect(&url).await?;
-                let leptos_options =
-                    LeptosOptions::builder().output_name("abusedesk").site_root(site_root()).site_addr(addr).build();
-                let state = AppState { leptos_options, store: store.clone(), settings: Arc::new(settings) };
-                let listener = tokio::net::TcpListener::from_std(std_listener)?;
-                let served = server::serve(listener, state, async move {
-                    let _ = rx.await;
-                })
-                .await;
-                store.close().await;
-                served
+        let server = server_runtime().spawn(async move {
+            let store = Store::connect(&url).await?;
+            let leptos_options =
+                LeptosOptions::builder().output_name("abusedesk").site_root(site_root()).site_addr(addr).build();
+            let state = AppState { leptos_options, store: store.clone(), settings: Arc::new(settings) };
+            let listener = tokio::net::TcpListener::from_std(std_listener)?;
+            let served = server::serve(listener, state, async move {
+                let _ = rx.await;
             })
+            .await;
+            store.close().await;
+            served
         });
         TestApp { addr, store, db, shutdown, server }
     }
@@ -82,12 +89,7 @@ impl TestApp {
     /// Stops the server, waits for it and closes the database, returning the database for a restart.
     pub async fn stop(self) -> Arc<TestDb> {
         let _ = self.shutdown.send(());
-        let server = self.server;
-        tokio::task::spawn_blocking(move || server.join())
-            .await
-            .expect("join task")
-            .expect("server thread")
-            .expect("server result");
+        self.server.await.expect("server task").expect("server result");
         self.store.close().await;
         self.db
     }
@@ -156,6 +158,35 @@ impl TestApp {
             .await
             .expect("server function request")
     }
+}
+
+/// A customer `account_ref` (named "<ref> Ltd", contact noc@<ref>.example) holding each of `networks`
+/// statically since 1990; returns its id.
+pub async fn customer_holding(store: &Store, account_ref: &str, networks: &[&str]) -> i64 {
+    use abusedesk::attribution::{AssignmentKind, CustomerStatus, NewCustomer};
+    let now = abusedesk::store::now();
+    let c = NewCustomer {
+        account_ref: account_ref.into(),
+        name: format!("{account_ref} Ltd"),
+        emails: vec![format!("noc@{}.example", account_ref.to_lowercase())],
+        status: CustomerStatus::Active,
+        notes: String::new(),
+    };
+    store.upsert_customers(&[c], false, now).await.expect("customer");
+    let id = store.customer_ids_by_ref().await.expect("customer ids")[account_ref];
+    let holdings: Vec<abusedesk::store::NewHolding> = networks
+        .iter()
+        .map(|n| abusedesk::store::NewHolding {
+            customer_id: id,
+            kind: AssignmentKind::Static(n.parse().expect("network")),
+            valid_from: "1990-01-01T00:00:00Z".parse().expect("time"),
+            valid_to: None,
+            source: "csv",
+            source_ref: None,
+        })
+        .collect();
+    store.upsert_assignments(&holdings, false, now).await.expect("holdings");
+    id
 }
 
 /// The password `add_user` gives an account.

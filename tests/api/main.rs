@@ -10,6 +10,8 @@ mod casework;
 mod csrf;
 mod helpers;
 mod intake;
+mod portal;
+mod provisioning;
 mod roles;
 mod sessions;
 mod throttle;

@@ -2,18 +2,17 @@
 //! (every checklist item answered, findings written) and proposes a suspension; a manager approves it from
 //! the review queue; the customer's account ends up suspended.
 
-use abusedesk::attribution::{AssignmentKind, CustomerStatus, NewCustomer};
 use abusedesk::domain::role::Role;
-use abusedesk::store::{self, Channel, NewHolding};
+use abusedesk::store::Channel;
 use fantoccini::{Client, Locator};
 
-use crate::helpers::{password_of, TestApp};
+use crate::helpers::{customer_holding, password_of, TestApp};
 use crate::{can_run, start_browser, wait_for};
 
 /// A SpamCop report about 10.0.0.1 on 2003-06-19 (Mail::Abuse test message).
 const SPAMCOP: &[u8] = include_bytes!("../fixtures/mail-abuse/spamcop_4.eml");
 
-async fn sign_in(app: &TestApp, browser: &Client, username: &str) -> Result<(), fantoccini::error::CmdError> {
+pub(crate) async fn sign_in(app: &TestApp, browser: &Client, username: &str) -> Result<(), fantoccini::error::CmdError> {
     browser.goto(&app.url("/login")).await?;
     wait_for(browser, "html[data-hydrated='true']").await;
     browser.find(Locator::Css("input[name='username']")).await?.send_keys(username).await?;
@@ -29,19 +28,7 @@ async fn an_analyst_proposes_and_another_person_a_manager_approves_a_suspension(
         return;
     }
     let app = TestApp::spawn().await;
-    let now = store::now();
-    let c = NewCustomer { account_ref: "C-9".into(), name: "Nine".into(), emails: vec![], status: CustomerStatus::Active, notes: String::new() };
-    app.store.upsert_customers(&[c], false, now).await.unwrap();
-    let customer = app.store.customer_ids_by_ref().await.unwrap()["C-9"];
-    let holding = NewHolding {
-        customer_id: customer,
-        kind: AssignmentKind::Static("10.0.0.0/24".parse().unwrap()),
-        valid_from: "2003-01-01T00:00:00Z".parse().unwrap(),
-        valid_to: None,
-        source: "csv",
-        source_ref: None,
-    };
-    app.store.upsert_assignments(&[holding], false, now).await.unwrap();
+    let customer = customer_holding(&app.store, "C-9", &["10.0.0.0/24"]).await;
     abusedesk::intake::receive(&app.store, SPAMCOP, Channel::Mta, None, 1 << 20).await.unwrap();
     app.add_user("alex", Role::Analyst).await;
     app.add_user("morgan", Role::Manager).await;

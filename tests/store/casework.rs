@@ -46,7 +46,7 @@ async fn investigations_decisions_reviews_and_disputes_are_kept_and_decisions_ne
         let notes = s.case_notes(case).await.unwrap();
         assert_eq!((notes[0].author.as_str(), notes[0].body.as_str()), ("alex", "called the customer"));
 
-        let d = NewDecision { case_id: case, kind: "suspension", reason: "r", evidence: "e", decided_by: alex, needs_approval: true, reverses: None };
+        let d = NewDecision { case_id: case, kind: "suspension", reason: "r", evidence: "e", policy: "", decided_by: alex, needs_approval: true, reverses: None };
         let proposal = s.record_decision(&d, now).await.unwrap();
         assert_eq!(s.pending_proposals().await.unwrap().len(), 1);
         s.review_decision(proposal, morgan, true, "checked", now).await.unwrap();
@@ -63,7 +63,7 @@ async fn investigations_decisions_reviews_and_disputes_are_kept_and_decisions_ne
         assert!(raw(&s, "update decision_review set reason = ''").await.is_err());
         assert_eq!(s.get_decision(proposal).await.unwrap().kind, "suspension");
 
-        let dispute = s.open_dispute(case, alex, "we have opt-in records", now).await.unwrap();
+        let dispute = s.open_dispute(case, alex, "we have opt-in records", None, now).await.unwrap();
         assert_eq!(s.open_disputes(case).await.unwrap(), 1);
         s.set_dispute_status(dispute, "answered", now).await.unwrap();
         assert_eq!(s.open_disputes(case).await.unwrap(), 0);

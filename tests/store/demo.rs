@@ -1,6 +1,7 @@
 //! The demo dataset loads on both backends and shows what the desk can do: parsed reports of several
 //! formats, copies, a message no parser recognises, every kind of attribution, and cases with honest
-//! counts, a campaign, a rate over the warning line, assignees and a reopened case.
+//! counts, a campaign, a rate over the warning line, assignees and a reopened case, casework, and the
+//! customer portal's account, dispute thread and notifications.
 
 use abusedesk::domain::case::CaseFilter;
 use abusedesk::store::Store;
@@ -61,6 +62,17 @@ async fn the_demo_dataset_loads_once_and_shows_every_intake_case() {
         let decided = s.case_decisions(news.abuse_case_id).await.unwrap();
         assert_eq!(decided.iter().map(|d| d.kind.as_str()).collect::<Vec<_>>(), ["warning"]);
         assert_eq!(s.open_disputes(news.abuse_case_id).await.unwrap(), 1);
+        let portal = s.customer_accounts(ids["C-1002"]).await.unwrap();
+        assert_eq!(portal.iter().map(|a| a.username.as_str()).collect::<Vec<_>>(), ["newsletter"]);
+        assert!(accounts.iter().any(|a| a.username == "newsletter"), "the portal account is printed");
+        let dispute = s.case_disputes(news.abuse_case_id).await.unwrap().remove(0);
+        let thread = s.dispute_messages(&[dispute.dispute_id]).await.unwrap();
+        assert_eq!(thread.iter().map(|m| m.from_staff).collect::<Vec<_>>(), [true, false], "the desk asked, the customer answered");
+        assert_eq!(s.dispute_attachments(&[dispute.dispute_id]).await.unwrap().len(), 1, "the sign-up log");
+        let mut kinds: Vec<String> = s.list_notifications(None, 100).await.unwrap().into_iter().map(|n| n.kind).collect();
+        kinds.sort();
+        kinds.dedup();
+        assert_eq!(kinds, ["case_opened", "decision", "staff_reply"], "every kind of notification is in the outbox");
         let audit = s.audit_entries(0, 1_000).await.unwrap();
         assert_eq!(abusedesk::audit::verify(&audit), Ok(audit.len()));
         assert!(audit.len() >= 8, "{audit:?}");

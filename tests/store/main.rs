@@ -13,6 +13,8 @@ mod cases;
 mod casework;
 mod demo;
 mod messages;
+mod portal;
 mod settings;
 mod signin_failures;
 mod users;
+mod webhooks;

@@ -140,6 +140,7 @@ async fn reports_entered_by_hand_record_who_and_survive_reparsing() {
             password_hash: "x".into(),
             role: Role::Analyst,
             must_change_password: false,
+            customer_id: None,
         };
         let alex = s.insert_user(&user, now).await.unwrap();
         let id = s.record_arrival(&arrival(b"Subject: ssh\n\nhammering", "ccc", Channel::Mta, None)).await.unwrap().inbound_message_id;

@@ -12,6 +12,7 @@ fn new_user(username: &str, role: Role) -> NewUser {
         password_hash: format!("$argon2id$fake${username}"),
         role,
         must_change_password: true,
+        customer_id: None,
     }
 }
 

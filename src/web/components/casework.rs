@@ -111,7 +111,8 @@ fn Casework(
         <ActionForm action=decide attr:class="stack decide">
             <input type="hidden" name="case_id" value=id_decide/>
             <label><span>"Decision"</span><select name="kind">{kinds}</select></label>
-            <label><span>"Reason (what was found, which policy clause)"</span><textarea name="reason" rows="3" required></textarea></label>
+            <label><span>"Reason (what was found)"</span><textarea name="reason" rows="3" required></textarea></label>
+            <label><span>"Policy clause"</span><input name="policy" placeholder="AUP 4.2: no unsolicited bulk e-mail"/></label>
             <label><span>"Evidence relied on"</span><input name="evidence" placeholder="reports #12, #15; investigation 3" required/></label>
             <label><span>"Reverses"</span><select name="reverses"><option value="">"nothing"</option>{reversals}</select></label>
             <button type="submit">"Record decision"</button>
@@ -195,13 +196,14 @@ fn DecisionLine(d: DecisionView) -> impl IntoView {
         _ => String::new(),
     };
     let reverses = d.reverses.map(|r| format!(" · reverses #{r}")).unwrap_or_default();
+    let policy = (!d.policy.is_empty()).then(|| format!(" Policy: {}.", d.policy)).unwrap_or_default();
     view! {
         <li class=format!("decision {}", d.status)>
             <strong>{format!("#{} {}", d.id, d.kind_label)}</strong>
             {format!(" · {} · {}{reverses}{review}", d.decided_by, utc_minutes(&d.at))}
             <br/>
             <span>{d.reason}</span>
-            <span class="muted">{format!(" Evidence: {}", d.evidence)}</span>
+            <span class="muted">{format!(" Evidence: {}.{policy}", d.evidence)}</span>
         </li>
     }
 }

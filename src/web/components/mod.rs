@@ -1,6 +1,8 @@
 //! Reusable view pieces.
 
 pub mod casework;
+pub mod dispute;
+pub mod disputes;
 pub mod nav;
 pub mod notice;
 pub mod time;

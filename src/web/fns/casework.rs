@@ -22,6 +22,7 @@ fn decision_view(d: crate::store::DecisionRecord) -> crate::domain::casework::De
         kind: d.kind,
         reason: d.reason,
         evidence: d.evidence,
+        policy: d.policy,
         decided_by: d.decided_by_name,
         at: d.created_at,
         reverses: d.reverses_decision_id,
@@ -120,9 +121,16 @@ pub async fn add_case_note(case_id: i64, body: String) -> Result<(), AppError> {
 }
 
 /// Records a decision, or proposes one that needs a manager. `reverses` is empty or the id of the decision
-/// this one reverses.
+/// this one reverses; `policy` names the policy clause relied on.
 #[server(endpoint = "decide")]
-pub async fn decide(case_id: i64, kind: String, reason: String, evidence: String, reverses: String) -> Result<i64, AppError> {
+pub async fn decide(
+    case_id: i64,
+    kind: String,
+    reason: String,
+    evidence: String,
+    reverses: String,
+    policy: Option<String>,
+) -> Result<i64, AppError> {
     let user = crate::auth::require(STAFF)?;
     let state = super::app_state()?;
     let kind = crate::domain::decision::DecisionKind::parse(kind.trim())
@@ -131,7 +139,8 @@ pub async fn decide(case_id: i64, kind: String, reason: String, evidence: String
         "" => None,
         r => Some(r.parse::<i64>().map_err(|_| AppError::invalid("reverses", "give a decision number").with_response_status())?),
     };
-    let req = crate::casework::DecisionRequest { case_id, kind, reason: &reason, evidence: &evidence, reverses };
+    let policy = policy.unwrap_or_default();
+    let req = crate::casework::DecisionRequest { case_id, kind, reason: &reason, evidence: &evidence, policy: &policy, reverses };
     let id = crate::casework::decide(&state.store, &user, &req).await?;
     tracing::info!(by = %user.user_id, case.id = case_id, decision.id = id, kind = kind.code(), "decision recorded");
     Ok(id)

@@ -24,6 +24,8 @@ pub struct CustomerDetail {
     pub chart_svg: String,
     pub assignments: Vec<AssignmentView>,
     pub reports: Vec<ReportRow>,
+    /// The customer's portal accounts.
+    pub portal_accounts: Vec<crate::domain::user::UserView>,
 }
 
 /// A page of the unattributed queue, the total, and the latest changes of attribution.
@@ -57,7 +59,36 @@ pub async fn get_customer(id: i64) -> Result<CustomerDetail, AppError> {
     let now = crate::store::now();
     let cases = crate::server::case_views::case_rows(&state.store, state.store.customer_cases(id, 200).await?, now).await?;
     let chart_svg = crate::server::case_views::customer_chart(&state.store, id, &customer.account_ref, now).await?;
-    Ok(CustomerDetail { customer, cases, chart_svg, assignments, reports: reports.into_iter().map(ReportRow::from).collect() })
+    let portal_accounts = state.store.customer_accounts(id).await?.iter().map(|a| a.to_view()).collect();
+    Ok(CustomerDetail {
+        customer,
+        cases,
+        chart_svg,
+        assignments,
+        reports: reports.into_iter().map(ReportRow::from).collect(),
+        portal_accounts,
+    })
+}
+
+/// Invites a customer to the portal: creates a portal account linked to this customer with a one-time
+/// password, shown once to the staff member to pass on (the invitation code).
+#[server(endpoint = "invite_to_portal")]
+pub async fn invite_to_portal(
+    customer_id: i64,
+    username: String,
+    display_name: String,
+) -> Result<super::users::IssuedCredentials, AppError> {
+    let staff = crate::auth::require(STAFF)?;
+    let state = super::app_state()?;
+    state.store.get_customer(customer_id).await.map_err(|e| match e {
+        crate::store::StoreError::NotFound => AppError::NotFound { what: format!("customer {customer_id}") }.with_response_status(),
+        other => other.into(),
+    })?;
+    let issued = crate::auth::accounts::create_portal_account(&state.store, customer_id, &username, &display_name, None).await?;
+    let subject = format!("user:{}", issued.account.user_id);
+    crate::casework::record_event(&state.store, &staff.username, "user.portal_invited", &subject, &format!("customer:{customer_id}")).await?;
+    tracing::info!(by = %staff.user_id, user.id = %issued.account.user_id, customer.id = customer_id, "portal account created");
+    Ok(super::users::IssuedCredentials { username: issued.account.username, one_time_password: issued.one_time_password })
 }
 
 /// Who held `ip` (and `port`, for CGNAT) at `at`: RFC 3339, or a browser's `YYYY-MM-DDTHH:MM` read as UTC;

@@ -28,6 +28,10 @@ pub async fn list_users() -> Result<Vec<UserView>, AppError> {
 pub async fn create_user(username: String, display_name: String, role: String) -> Result<IssuedCredentials, AppError> {
     let admin = crate::auth::require(&[Role::Admin])?;
     let role = parse_role(&role)?;
+    if role == Role::Customer {
+        let message = "customer accounts are created from the customer's page, so each is linked to its customer";
+        return Err(AppError::invalid("role", message).with_response_status());
+    }
     let state = super::app_state()?;
     let issued = crate::auth::accounts::create_account(&state.store, &username, &display_name, role).await?;
     tracing::info!(by = %admin.user_id, user.id = %issued.account.user_id, %role, "account created");

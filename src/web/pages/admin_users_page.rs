@@ -36,14 +36,19 @@ pub fn AdminUsersPage() -> impl IntoView {
         <Title text="Users"/>
         <h1>"Users"</h1>
         <section class="card">
-            <h2>"New account"</h2>
+            <h2>"New staff account"</h2>
+            <p class="muted">"Customers' portal accounts are created from each customer's page, linked to that customer."</p>
             <ActionForm action=create attr:class="row">
                 <label><span>"Username"</span><input name="username" required/></label>
                 <label><span>"Display name"</span><input name="display_name"/></label>
                 <label>
                     <span>"Role"</span>
                     <select name="role">
-                        {Role::ALL.map(|r| view! { <option value=r.as_str()>{r.label()}</option> }).collect_view()}
+                        {Role::ALL
+                            .into_iter()
+                            .filter(|r| *r != Role::Customer)
+                            .map(|r| view! { <option value=r.as_str()>{r.label()}</option> })
+                            .collect_view()}
                     </select>
                 </label>
                 <button type="submit">"Create"</button>

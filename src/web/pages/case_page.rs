@@ -8,6 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::domain::case::{CaseDetail, CaseReportView, CaseStatus};
 use crate::web::components::casework::CaseworkPanel;
+use crate::web::components::disputes::DisputesPanel;
 use crate::web::components::notice::ActionNotice;
 use crate::web::components::time::{utc_minutes, utc_seconds};
 use crate::web::fns::cases::{get_case, list_assignees, SetCaseStatus};
@@ -150,6 +151,7 @@ fn CaseView(detail: CaseDetail, set_status: ServerAction<SetCaseStatus>, people:
         </section>
         {campaigns}
         <CaseworkPanel case_id=id/>
+        <DisputesPanel case_id=id/>
         <section>
             <h2>"Reports"</h2>
             <table class="grid" id="case-reports">

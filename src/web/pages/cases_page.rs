@@ -232,7 +232,12 @@ fn CaseLine(row: CaseRow) -> impl IntoView {
             <td class="num">{row.last_7d}</td>
             <td><span class=format!("trend {}", row.trend)>{row.trend.clone()}</span></td>
             <td class="num"><span class=flag_class title=flag_title>{rate}</span></td>
-            <td><span class=status>{row.status.label()}</span></td>
+            <td>
+                <span class=status>{row.status.label()}</span>
+                {(row.open_disputes > 0).then(|| view! {
+                    <span class="badge dispute" title="the customer disputes this case: answer before any termination">"disputed"</span>
+                })}
+            </td>
             <td>{row.assignee.clone().unwrap_or_default()}</td>
         </tr>
     }

@@ -1,5 +1,5 @@
 //! One customer: contact and status, the cases about their addresses, every address assignment (current
-//! and past), and the reports attributed to them.
+//! and past), the reports attributed to them, and their portal accounts.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -7,7 +7,9 @@ use leptos_router::hooks::use_params_map;
 
 use crate::domain::attribution::AssignmentView;
 use crate::web::components::time::{utc_minutes, utc_seconds};
-use crate::web::fns::customers::{get_customer, CustomerDetail};
+use crate::domain::user::UserView;
+use crate::web::components::notice::ActionNotice;
+use crate::web::fns::customers::{get_customer, CustomerDetail, InviteToPortal};
 use crate::web::fns::messages::ReportRow;
 
 /// The customer page.
@@ -15,13 +17,22 @@ use crate::web::fns::messages::ReportRow;
 pub fn CustomerPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0));
-    let data = Resource::new(id, get_customer);
+    let invite = ServerAction::<InviteToPortal>::new();
+    let data = Resource::new(move || (id(), invite.version().get()), |(id, _)| get_customer(id));
+    let invited = Signal::derive(move || invite.value().get());
     view! {
         <Title text="Customer"/>
+        <ActionNotice
+            result=invited
+            success=|c: &crate::web::fns::users::IssuedCredentials| format!(
+                "Portal account {} created. One-time password: {} — pass it on to the customer privately; it is shown only now and must be changed at first sign-in.",
+                c.username, c.one_time_password
+            )
+        />
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(detail) => view! { <CustomerView detail/> }.into_any(),
+                    Ok(detail) => view! { <CustomerView detail invite/> }.into_any(),
                     Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}
@@ -30,8 +41,9 @@ pub fn CustomerPage() -> impl IntoView {
 }
 
 #[component]
-fn CustomerView(detail: CustomerDetail) -> impl IntoView {
+fn CustomerView(detail: CustomerDetail, invite: ServerAction<InviteToPortal>) -> impl IntoView {
     let c = detail.customer;
+    let customer_id = c.customer_id;
     let reports = detail.reports.into_iter().map(|r| view! { <ReportLine r/> }).collect_view();
     view! {
         <h1>{format!("{} · {}", c.account_ref, c.name)}</h1>
@@ -47,6 +59,7 @@ fn CustomerView(detail: CustomerDetail) -> impl IntoView {
                 <dd>{c.reports}</dd>
             </dl>
         </section>
+        <PortalAccess accounts=detail.portal_accounts customer_id invite/>
         <h2>"Cases"</h2>
         <div class="chart-box" inner_html=detail.chart_svg></div>
         <CustomerCases rows=detail.cases/>
@@ -168,5 +181,34 @@ fn ReportLine(r: ReportRow) -> impl IntoView {
             <td>{via}</td>
             <td><a href=format!("/messages/{}", r.message_id)>{format!("#{}", r.message_id)}</a></td>
         </tr>
+    }
+}
+
+/// The customer's portal accounts and the invitation form.
+#[component]
+fn PortalAccess(accounts: Vec<UserView>, customer_id: i64, invite: ServerAction<InviteToPortal>) -> impl IntoView {
+    let list = if accounts.is_empty() {
+        view! { <p class="muted">"No portal account yet: the customer cannot see the complaints against it."</p> }.into_any()
+    } else {
+        let items = accounts
+            .into_iter()
+            .map(|a| {
+                let state = if a.disabled { "disabled" } else if a.must_change_password { "invited, not signed in yet" } else { "active" };
+                view! { <li>{format!("{} ({}) · {state}", a.username, a.display_name)}</li> }
+            })
+            .collect_view();
+        view! { <ul>{items}</ul> }.into_any()
+    };
+    view! {
+        <section class="card" id="portal-access">
+            <h2>"Portal access"</h2>
+            {list}
+            <ActionForm action=invite attr:class="row">
+                <input type="hidden" name="customer_id" value=customer_id.to_string()/>
+                <label><span>"Username"</span><input name="username" required/></label>
+                <label><span>"Name"</span><input name="display_name"/></label>
+                <button type="submit" class="small">"Invite to the portal"</button>
+            </ActionForm>
+        </section>
     }
 }

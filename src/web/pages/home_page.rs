@@ -58,6 +58,9 @@ fn OverviewView(o: Overview) -> impl IntoView {
         <h1>"Welcome, " <span>{o.display_name}</span></h1>
         <p class="muted">"Signed in as " <span>{o.role.label()}</span> "."</p>
         {demo}
+        {(o.role == crate::domain::role::Role::Customer).then(|| view! {
+            <p class="lead"><a href="/portal">"See the complaints about your addresses and answer them →"</a></p>
+        })}
         {desk}
     }
 }

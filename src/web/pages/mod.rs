@@ -15,6 +15,9 @@ mod lookup_page;
 mod message_page;
 mod messages_page;
 mod not_found_page;
+mod notifications_page;
+mod portal_case_page;
+mod portal_page;
 mod reviews_page;
 mod unattributed_page;
 
@@ -33,5 +36,8 @@ pub use lookup_page::LookupPage;
 pub use message_page::MessagePage;
 pub use messages_page::MessagesPage;
 pub use not_found_page::NotFoundPage;
+pub use notifications_page::NotificationsPageView;
+pub use portal_case_page::PortalCasePage;
+pub use portal_page::PortalPage;
 pub use reviews_page::ReviewsPage;
 pub use unattributed_page::UnattributedPage;

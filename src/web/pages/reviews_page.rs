@@ -1,14 +1,17 @@
 //! The manager's review queue: proposed suspensions and terminations with the evidence summary (unique
 //! complaints vs received, rate, reporters, the investigation, open disputes), approved or rejected with a
 //! written reason. The server refuses approving one's own proposal and terminations with open disputes.
+//! Below them, customers' open appeals, settled by a manager with no part in the decision.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::domain::casework::ProposalView;
+use crate::web::components::disputes::AnsweredDispute;
 use crate::web::components::notice::ActionNotice;
 use crate::web::components::time::utc_minutes;
 use crate::web::fns::casework::{list_proposals, ReviewDecision};
+use crate::web::fns::disputes::{list_appeals, AnswerDispute};
 
 /// The review queue.
 #[component]
@@ -16,6 +19,9 @@ pub fn ReviewsPage() -> impl IntoView {
     let review = ServerAction::<ReviewDecision>::new();
     let data = Resource::new(move || review.version().get(), |_| list_proposals());
     let reviewed = Signal::derive(move || review.value().get());
+    let answer = ServerAction::<AnswerDispute>::new();
+    let appeals = Resource::new(move || answer.version().get(), |_| list_appeals());
+    let answered = Signal::derive(move || answer.value().get());
     view! {
         <Title text="Reviews"/>
         <h1>"Proposals waiting for a manager"</h1>
@@ -25,6 +31,27 @@ pub fn ReviewsPage() -> impl IntoView {
                 match data.await {
                     Ok(list) if list.is_empty() => view! { <p class="muted">"Nothing waits for review."</p> }.into_any(),
                     Ok(list) => list.into_iter().map(|p| view! { <Proposal p review/> }).collect_view().into_any(),
+                    Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+        <h2 id="appeals">"Appeals"</h2>
+        <ActionNotice result=answered success=|_: &()| "Answer sent; the customer is notified.".to_owned()/>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match appeals.await {
+                    Ok(list) if list.is_empty() => view! { <p class="muted">"No open appeal."</p> }.into_any(),
+                    Ok(list) => list
+                        .into_iter()
+                        .map(|d| {
+                            let case = d.case_id;
+                            view! {
+                                <p><a href=format!("/cases/{case}#disputes")>{format!("Case {case}")}</a></p>
+                                <AnsweredDispute d answer/>
+                            }
+                        })
+                        .collect_view()
+                        .into_any(),
                     Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}

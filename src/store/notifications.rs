@@ -1,0 +1,89 @@
+//! Notifications to customers: every e-mail is written here first (the outbox) and marked sent or failed
+//! once delivery was tried, so the desk can always show what it told a customer and when.
+
+use chrono::{DateTime, Utc};
+
+use super::{on_backend, Store, StoreError};
+
+/// A notification to record.
+#[derive(Clone, Debug)]
+pub struct NewNotification<'a> {
+    pub customer_id: i64,
+    pub case_id: Option<i64>,
+    /// case_opened, staff_reply or decision.
+    pub kind: &'a str,
+    /// Addresses separated by single spaces; empty when the customer has none on file.
+    pub recipients: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+}
+
+/// A recorded notification.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct NotificationRecord {
+    pub notification_id: i64,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub abuse_case_id: Option<i64>,
+    pub kind: String,
+    pub recipients: String,
+    pub subject: String,
+    pub body: String,
+    /// outbox, sent or failed.
+    pub status: String,
+    /// Why delivery failed, or the server's answer.
+    pub detail: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+const SELECT: &str = "select n.notification_id, n.customer_id, c.name as customer_name, n.abuse_case_id, n.kind, \
+    n.recipients, n.subject, n.body, n.status, n.detail, n.created_at, n.updated_at \
+    from notification n join customer c on c.customer_id = n.customer_id";
+
+impl Store {
+    /// Writes a notification to the outbox.
+    pub async fn queue_notification(&self, n: &NewNotification<'_>, now: DateTime<Utc>) -> Result<i64, StoreError> {
+        const SQL: &str = "insert into notification (customer_id, abuse_case_id, kind, recipients, subject, body, \
+            created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $7) returning notification_id";
+        Ok(on_backend!(self, |pool| sqlx::query_scalar(SQL)
+            .bind(n.customer_id)
+            .bind(n.case_id)
+            .bind(n.kind)
+            .bind(n.recipients)
+            .bind(n.subject)
+            .bind(n.body)
+            .bind(now)
+            .fetch_one(pool)
+            .await?))
+    }
+
+    /// The newest notifications, optionally of one status (`outbox`, `sent`, `failed`).
+    pub async fn list_notifications(&self, status: Option<&str>, limit: i64) -> Result<Vec<NotificationRecord>, StoreError> {
+        let sql = format!("{SELECT} where ($1 = '' or n.status = $1) order by n.notification_id desc limit $2");
+        Ok(on_backend!(self, |pool| sqlx::query_as(&sql).bind(status.unwrap_or("")).bind(limit).fetch_all(pool).await?))
+    }
+
+    /// Notifications waiting to be sent, oldest first.
+    pub async fn outbox(&self, limit: i64) -> Result<Vec<NotificationRecord>, StoreError> {
+        let sql = format!("{SELECT} where n.status = 'outbox' order by n.notification_id limit $1");
+        Ok(on_backend!(self, |pool| sqlx::query_as(&sql).bind(limit).fetch_all(pool).await?))
+    }
+
+    /// Records the outcome of a delivery attempt.
+    pub async fn mark_notification(&self, id: i64, status: &str, detail: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        const SQL: &str = "update notification set status = $2, detail = $3, updated_at = $4 where notification_id = $1";
+        let done = on_backend!(self, |pool| sqlx::query(SQL)
+            .bind(id)
+            .bind(status)
+            .bind(detail)
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected());
+        if done == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+}
