@@ -32,12 +32,27 @@ fn back(case_id: i64, key: &str, text: &str) -> Response {
     Redirect::to(&format!("/portal/cases/{case_id}?{query}#disputes")).into_response()
 }
 
-/// A customer account with a customer, or the refusal to send.
-fn portal_user(user: Option<Extension<CurrentUser>>) -> Result<CurrentUser, Response> {
+/// Why a request is not the portal's.
+enum NotPortal {
+    SignedOut,
+    NotACustomer,
+}
+
+impl IntoResponse for NotPortal {
+    fn into_response(self) -> Response {
+        match self {
+            NotPortal::SignedOut => Redirect::to("/login?next=%2Fportal").into_response(),
+            NotPortal::NotACustomer => (StatusCode::FORBIDDEN, "Forbidden: the portal is for customer accounts.\n").into_response(),
+        }
+    }
+}
+
+/// A customer account with a customer, or why not.
+fn portal_user(user: Option<Extension<CurrentUser>>) -> Result<CurrentUser, NotPortal> {
     match user {
-        None => Err(Redirect::to("/login?next=%2Fportal").into_response()),
+        None => Err(NotPortal::SignedOut),
         Some(Extension(u)) if u.role == Role::Customer && !u.must_change_password && u.customer_id.is_some() => Ok(u),
-        Some(_) => Err((StatusCode::FORBIDDEN, "Forbidden: the portal is for customer accounts.\n").into_response()),
+        Some(_) => Err(NotPortal::NotACustomer),
     }
 }
 
@@ -94,7 +109,7 @@ pub async fn open_dispute(
 ) -> Response {
     let user = match portal_user(user) {
         Ok(u) => u,
-        Err(refusal) => return refusal,
+        Err(refusal) => return refusal.into_response(),
     };
     let form = match read_form(form).await {
         Ok(f) => f,
@@ -115,7 +130,7 @@ pub async fn reply(
 ) -> Response {
     let user = match portal_user(user) {
         Ok(u) => u,
-        Err(refusal) => return refusal,
+        Err(refusal) => return refusal.into_response(),
     };
     let form = match read_form(form).await {
         Ok(f) => f,
@@ -133,7 +148,7 @@ pub async fn reply(
 pub async fn cases_csv(State(state): State<AppState>, user: Option<Extension<CurrentUser>>) -> Response {
     let user = match portal_user(user) {
         Ok(u) => u,
-        Err(refusal) => return refusal,
+        Err(refusal) => return refusal.into_response(),
     };
     let Ok(customer_id) = portal::customer_of(&user) else {
         return StatusCode::FORBIDDEN.into_response();

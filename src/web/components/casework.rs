@@ -196,7 +196,7 @@ fn DecisionLine(d: DecisionView) -> impl IntoView {
         _ => String::new(),
     };
     let reverses = d.reverses.map(|r| format!(" · reverses #{r}")).unwrap_or_default();
-    let policy = (!d.policy.is_empty()).then(|| format!(" Policy: {}.", d.policy)).unwrap_or_default();
+    let policy = if d.policy.is_empty() { String::new() } else { format!(" Policy: {}.", d.policy) };
     view! {
         <li class=format!("decision {}", d.status)>
             <strong>{format!("#{} {}", d.id, d.kind_label)}</strong>
