@@ -41,10 +41,12 @@ create table dispute_attachment (
 );
 create index dispute_attachment_dispute on dispute_attachment (dispute_id);
 
--- One e-mail to a customer: written here first (the outbox), then sent when SMTP is configured.
+-- One e-mail to a customer or a reporter: written here first (the outbox), then sent when SMTP is
+-- configured.
 create table notification (
     notification_id integer primary key,
-    customer_id integer not null,
+    -- None for an answer to a reporter.
+    customer_id integer,
     abuse_case_id integer,
     kind text not null,
     recipients text not null,

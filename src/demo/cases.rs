@@ -2,7 +2,8 @@
 //! of them over the warning line), a stricter threshold for phishing, cases assigned and in progress, a
 //! closed case that a new report reopens; and casework: a complete investigation with a suspension waiting
 //! in the manager's review queue, a warning decided after an investigation, a note, and the customer's
-//! dispute in the portal with an attachment and a reply from the desk.
+//! dispute in the portal with an attachment and a reply from the desk, answers to the reporters, and a
+//! restriction on an infected line recorded for provisioning systems.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -45,10 +46,38 @@ pub async fn load_after_mail(store: &Store, now: DateTime<Utc>) -> anyhow::Resul
     // The infected machine's case was closed after the customer cleaned it up; the sinkhole saw it
     // again an hour ago, so the case is back in the queue (reopened, with the reason recorded).
     if let Some(case) = case_of(mail::INFECTED_IP) {
+        restrict_infected(store, &users, case).await?;
         store.set_case_status(case, CaseStatus::Closed, "alex", now - Duration::hours(3)).await?;
         let again = mail::shadowserver(mail::INFECTED_IP, 49_156, now - Duration::hours(1));
         intake::receive(store, &again, Channel::Mta, Some("abuse@isp.example"), intake::DEFAULT_MAX_MESSAGE_BYTES).await?;
     }
+    Ok(())
+}
+
+/// The infected machine: outbound port 25 blocked until it is cleaned, a restriction the customer may
+/// appeal and that provisioning systems hear of (recorded as a webhook event).
+async fn restrict_infected(store: &Store, users: &[crate::store::UserAccount], case: i64) -> anyhow::Result<()> {
+    use crate::casework::{self as work, DecisionRequest};
+    use crate::domain::checklist::{Answer, ChecklistAnswer};
+    use crate::domain::decision::DecisionKind;
+    let Some(alex) = users.iter().find(|u| u.username == "alex").map(|u| u.current_user()) else { return Ok(()) };
+    let investigation = work::open_investigation(store, &alex, case).await?;
+    let checked = vec![
+        ChecklistAnswer { code: "attribution_verified".into(), answer: Answer::Yes, note: String::new() },
+        ChecklistAnswer { code: "evidence_reviewed".into(), answer: Answer::Yes, note: String::new() },
+    ];
+    let findings = "Shadowserver's sinkhole saw this CGNAT port range talk to a botnet controller three days running; \
+                    the port range belongs to one subscriber line at the incident times.";
+    work::save_investigation(store, &alex, investigation, findings, &checked).await?;
+    let restriction = DecisionRequest {
+        case_id: case,
+        kind: DecisionKind::Restriction,
+        reason: "An infected device on the line is part of a botnet; outbound port 25 is blocked until it is cleaned.",
+        evidence: "4 Shadowserver sinkhole reports, investigation of the CGNAT port range",
+        policy: "AUP 3.1: keep connected devices free of malware",
+        reverses: None,
+    };
+    work::decide(store, &alex, &restriction).await?;
     Ok(())
 }
 
@@ -100,7 +129,8 @@ async fn casework(
         policy: "AUP 4.5: keep complaint rates under 1 per 1,000 messages",
         reverses: None,
     };
-    work::decide(store, &sam, &warning).await?;
+    let warned = work::decide(store, &sam, &warning).await?;
+    crate::notify::reporters::answer_reporters(store, &sam, newsletter, warned).await?;
     work::add_note(store, &sam, newsletter, "Customer says the list came from a trade fair; asked for the opt-in records.").await?;
     if let Some(nina) = person("newsletter") {
         portal_dispute(store, &sam, &nina, newsletter).await?;

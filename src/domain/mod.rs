@@ -10,5 +10,6 @@ pub mod decision;
 pub mod dispute;
 pub mod ids;
 pub mod portal;
+pub mod reporter_reply;
 pub mod role;
 pub mod user;

@@ -75,3 +75,14 @@ pub fn parse_message(raw: &[u8]) -> Result<ParsedMessage, ParseError> {
     parsed.dedup_reports();
     Ok(parsed)
 }
+
+/// The address a report came from (its From), to answer the reporter; `None` when there is none or the
+/// message cannot be read.
+pub fn report_sender(raw: &[u8]) -> Option<String> {
+    let bytes = mime::normalize(raw);
+    if mime::containers(&bytes) > mime::MAX_CONTAINERS {
+        return None;
+    }
+    let msg = mime::parse(&bytes)?;
+    mime::sender(&msg).address.filter(|a| a.contains('@'))
+}

@@ -1,4 +1,5 @@
-//! E-mail notifications to customers: a case opened against them, a reply from the desk, a decision.
+//! E-mail notifications to customers (a case opened against them, a reply from the desk, a decision) and
+//! answers to reporters (`reporters`).
 //! Every notification is first recorded in the outbox (so the desk can show what it told whom, and when);
 //! `delivery` sends the outbox over SMTP when one is configured. Templates are the admin's to edit; the
 //! defaults below apply until they do.
@@ -7,6 +8,7 @@
 //! pointer to the portal, where the redacted evidence is.
 
 pub mod delivery;
+pub mod reporters;
 
 use crate::store::{NewNotification, Store, StoreError};
 
@@ -16,10 +18,12 @@ pub enum Kind {
     CaseOpened,
     StaffReply,
     Decision,
+    /// An answer to a reporter (a complainant's provider or SpamCop), not to the customer.
+    ReporterReply,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::CaseOpened, Kind::StaffReply, Kind::Decision];
+    pub const ALL: [Kind; 4] = [Kind::CaseOpened, Kind::StaffReply, Kind::Decision, Kind::ReporterReply];
 
     /// The stored name.
     pub fn code(self) -> &'static str {
@@ -27,6 +31,7 @@ impl Kind {
             Kind::CaseOpened => "case_opened",
             Kind::StaffReply => "staff_reply",
             Kind::Decision => "decision",
+            Kind::ReporterReply => "reporter_reply",
         }
     }
 
@@ -40,6 +45,7 @@ impl Kind {
             Kind::CaseOpened => "A case is opened against the customer",
             Kind::StaffReply => "The desk replies in a dispute",
             Kind::Decision => "A decision takes effect",
+            Kind::ReporterReply => "The desk answers a reporter after a decision",
         }
     }
 
@@ -63,6 +69,11 @@ impl Kind {
                  The statement of reasons and, where it applies, how to appeal are in the customer portal: \
                  {portal}\n\nThe abuse desk",
             ),
+            Kind::ReporterReply => (
+                "Re: your report {reference} about {address} (our case {case})",
+                "Thank you for your report about {address}. We investigated it and decided: {decision}.\n\n\
+                 {desk}",
+            ),
         };
         Template { subject: subject.to_owned(), body: body.to_owned() }
     }
@@ -80,7 +91,7 @@ pub struct Template {
 }
 
 /// The placeholders templates may use.
-pub const PLACEHOLDERS: [&str; 8] = ["case", "customer", "account", "address", "type", "decision", "portal", "desk"];
+pub const PLACEHOLDERS: [&str; 9] = ["case", "customer", "account", "address", "type", "decision", "portal", "desk", "reference"];
 
 /// Fills `{name}` placeholders from `vars`; unknown names stay as written so a typo is visible, and a
 /// value is never scanned again (a value containing `{case}` stays literal). Line breaks in values
@@ -156,7 +167,7 @@ pub async fn notify(store: &Store, case_id: i64, kind: Kind, decision: &str) -> 
     ];
     let recipients = customer.emails.join(" ");
     let new = NewNotification {
-        customer_id,
+        customer_id: Some(customer_id),
         case_id: Some(case_id),
         kind: kind.code(),
         recipients: &recipients,

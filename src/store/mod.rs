@@ -41,7 +41,7 @@ pub use imports::NewImportRun;
 pub use ingest_tokens::IngestTokenView;
 pub use messages::{Channel, IntakeCounts, MessageSummary, NewArrival, ParseStatus, ParseStatusName, StoredArrival};
 pub use notifications::{NewNotification, NotificationRecord};
-pub use reports::{ParseOutcome, StoredReport};
+pub use reports::{ParseOutcome, ReporterReport, StoredReport};
 pub use users::{NewUser, UserAccount};
 pub use webhooks::WebhookRecord;
 

@@ -8,9 +8,10 @@ use super::{on_backend, Store, StoreError};
 /// A notification to record.
 #[derive(Clone, Debug)]
 pub struct NewNotification<'a> {
-    pub customer_id: i64,
+    /// The customer told; `None` for an answer to a reporter.
+    pub customer_id: Option<i64>,
     pub case_id: Option<i64>,
-    /// case_opened, staff_reply or decision.
+    /// case_opened, staff_reply, decision or reporter_reply.
     pub kind: &'a str,
     /// Addresses separated by single spaces; empty when the customer has none on file.
     pub recipients: &'a str,
@@ -22,8 +23,8 @@ pub struct NewNotification<'a> {
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct NotificationRecord {
     pub notification_id: i64,
-    pub customer_id: i64,
-    pub customer_name: String,
+    pub customer_id: Option<i64>,
+    pub customer_name: Option<String>,
     pub abuse_case_id: Option<i64>,
     pub kind: String,
     pub recipients: String,
@@ -39,7 +40,7 @@ pub struct NotificationRecord {
 
 const SELECT: &str = "select n.notification_id, n.customer_id, c.name as customer_name, n.abuse_case_id, n.kind, \
     n.recipients, n.subject, n.body, n.status, n.detail, n.created_at, n.updated_at \
-    from notification n join customer c on c.customer_id = n.customer_id";
+    from notification n left join customer c on c.customer_id = n.customer_id";
 
 impl Store {
     /// Writes a notification to the outbox.
@@ -62,6 +63,12 @@ impl Store {
     pub async fn list_notifications(&self, status: Option<&str>, limit: i64) -> Result<Vec<NotificationRecord>, StoreError> {
         let sql = format!("{SELECT} where ($1 = '' or n.status = $1) order by n.notification_id desc limit $2");
         Ok(on_backend!(self, |pool| sqlx::query_as(&sql).bind(status.unwrap_or("")).bind(limit).fetch_all(pool).await?))
+    }
+
+    /// The recipients of a case's notifications of one kind (to answer no one twice).
+    pub async fn case_notification_recipients(&self, case_id: i64, kind: &str) -> Result<Vec<String>, StoreError> {
+        const SQL: &str = "select recipients from notification where abuse_case_id = $1 and kind = $2";
+        Ok(on_backend!(self, |pool| sqlx::query_scalar(SQL).bind(case_id).bind(kind).fetch_all(pool).await?))
     }
 
     /// Notifications waiting to be sent, oldest first.

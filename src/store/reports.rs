@@ -23,6 +23,14 @@ pub struct ParseOutcome<'a> {
     pub reports: Vec<(ParsedReport, Option<String>)>,
 }
 
+/// One reporter report of a case: who, their reference, and the message it came in.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ReporterReport {
+    pub reporter: String,
+    pub reporter_ref: Option<String>,
+    pub inbound_message_id: i64,
+}
+
 /// A stored report, as staff see it (the complainant in plain text included: never send this to a customer).
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct StoredReport {
@@ -178,6 +186,15 @@ impl Store {
         );
         let rows = on_backend!(self, |pool| sqlx::query_as(&sql).bind(message_id).fetch_all(pool).await?);
         Ok(rows)
+    }
+
+    /// A case's reporter reports, one per reporter and reference (copies and re-reports left out), oldest
+    /// first: whom to answer after a decision.
+    pub async fn case_reporter_reports(&self, case_id: i64, limit: i64) -> Result<Vec<ReporterReport>, StoreError> {
+        const SQL: &str = "select reporter, reporter_ref, min(inbound_message_id) as inbound_message_id from report \
+            where abuse_case_id = $1 and duplicate_of is null group by reporter, reporter_ref \
+            order by min(inbound_message_id) limit $2";
+        Ok(on_backend!(self, |pool| sqlx::query_as(SQL).bind(case_id).bind(limit).fetch_all(pool).await?))
     }
 
     /// The newest reports about one IP address (its canonical text form).

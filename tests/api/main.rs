@@ -12,6 +12,7 @@ mod helpers;
 mod intake;
 mod portal;
 mod provisioning;
+mod reporters;
 mod roles;
 mod sessions;
 mod throttle;

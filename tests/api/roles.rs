@@ -60,6 +60,7 @@ const FUNCTIONS: &[(&str, Args, [u16; 5])] = &[
     ("get_case", &[("id", "1"), ("granularity", "day")], [404, 404, 404, 403, 401]),
     ("set_case_status", &[("id", "1"), ("status", "closed")], [404, 404, 404, 403, 401]),
     ("case_disputes", &[("case_id", "1")], [200, 200, 200, 403, 401]),
+    ("answer_reporters", &[("case_id", "1"), ("decision_id", "1")], [422, 422, 422, 403, 401]),
     ("answer_dispute", &[("dispute_id", "1"), ("body", "x"), ("status", "answered")], [404, 404, 404, 403, 401]),
     ("list_appeals", &[], [200, 403, 200, 403, 401]),
     ("invite_to_portal", &[("customer_id", "1"), ("username", "pat"), ("display_name", "")], [404, 404, 404, 403, 401]),

@@ -72,7 +72,10 @@ async fn the_demo_dataset_loads_once_and_shows_every_intake_case() {
         let mut kinds: Vec<String> = s.list_notifications(None, 100).await.unwrap().into_iter().map(|n| n.kind).collect();
         kinds.sort();
         kinds.dedup();
-        assert_eq!(kinds, ["case_opened", "decision", "staff_reply"], "every kind of notification is in the outbox");
+        assert_eq!(kinds, ["case_opened", "decision", "reporter_reply", "staff_reply"], "every kind of notification is in the outbox");
+        let events = s.list_webhooks(10).await.unwrap();
+        assert_eq!(events.len(), 1, "the restriction on the infected line, for provisioning systems");
+        assert!(events[0].payload.contains("\"kind\":\"restriction\""), "{}", events[0].payload);
         let audit = s.audit_entries(0, 1_000).await.unwrap();
         assert_eq!(abusedesk::audit::verify(&audit), Ok(audit.len()));
         assert!(audit.len() >= 8, "{audit:?}");

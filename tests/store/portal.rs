@@ -103,6 +103,21 @@ async fn disputes_keep_their_thread_attachments_and_appeals() {
         assert_eq!((appeals.len(), appeals[0].dispute_id, appeals[0].decision_id), (1, appeal, Some(decision)));
         let all = s.case_disputes(case).await.unwrap();
         assert_eq!(all.iter().map(|d| d.dispute_id).collect::<Vec<_>>(), [dispute, appeal]);
+
+        let reporters = s.case_reporter_reports(case, 10).await.unwrap();
+        let found: Vec<(&str, Option<&str>)> = reporters.iter().map(|r| (r.reporter.as_str(), r.reporter_ref.as_deref())).collect();
+        assert_eq!(found, [("SpamCop", Some("999999999"))]);
+        let answer = NewNotification {
+            customer_id: None,
+            case_id: Some(case),
+            kind: "reporter_reply",
+            recipients: "resolved.999999999@cmds.spamcop.net",
+            subject: "Re",
+            body: "done",
+        };
+        s.queue_notification(&answer, now).await.unwrap();
+        assert_eq!(s.case_notification_recipients(case, "reporter_reply").await.unwrap(), ["resolved.999999999@cmds.spamcop.net"]);
+        assert!(s.case_notification_recipients(case, "staff_reply").await.unwrap().is_empty());
     })
     .await;
 }
@@ -112,7 +127,7 @@ async fn notifications_wait_in_the_outbox_until_marked() {
     on_each_backend(|s: Store| async move {
         let now = store::now();
         let acme = customer(&s, "ACME").await;
-        let n = NewNotification { customer_id: acme, case_id: None, kind: "case_opened", recipients: "noc@acme.example", subject: "Case 1", body: "text" };
+        let n = NewNotification { customer_id: Some(acme), case_id: None, kind: "case_opened", recipients: "noc@acme.example", subject: "Case 1", body: "text" };
         let first = s.queue_notification(&n, now).await.unwrap();
         let second = s.queue_notification(&NewNotification { subject: "Case 2", ..n.clone() }, now).await.unwrap();
         let outbox: Vec<i64> = s.outbox(10).await.unwrap().into_iter().map(|x| x.notification_id).collect();
@@ -122,7 +137,11 @@ async fn notifications_wait_in_the_outbox_until_marked() {
         assert!(s.outbox(10).await.unwrap().is_empty());
         let all = s.list_notifications(None, 10).await.unwrap();
         assert_eq!(all.iter().map(|x| x.notification_id).collect::<Vec<_>>(), [second, first], "newest first");
-        assert_eq!(all[0].customer_name, "Customer ACME");
+        assert_eq!(all[0].customer_name.as_deref(), Some("Customer ACME"));
+        let reporter = NewNotification { customer_id: None, kind: "reporter_reply", recipients: "resolved.1@cmds.spamcop.net", ..n.clone() };
+        let answer = s.queue_notification(&reporter, now).await.unwrap();
+        let listed = s.list_notifications(Some("outbox"), 10).await.unwrap();
+        assert_eq!((listed[0].notification_id, listed[0].customer_name.as_deref()), (answer, None));
         let failed = s.list_notifications(Some("failed"), 10).await.unwrap();
         assert_eq!((failed.len(), failed[0].detail.as_str()), (1, "no such user"));
         assert!(matches!(s.mark_notification(second + 1000, "sent", "", now).await, Err(StoreError::NotFound)));

@@ -8,7 +8,7 @@ use crate::domain::casework::{CaseworkView, ChecklistItemView, DecisionView, Inv
 use crate::domain::decision::DecisionKind;
 use crate::web::components::notice::ActionNotice;
 use crate::web::components::time::utc_minutes;
-use crate::web::fns::casework::{get_casework, AddCaseNote, Decide, OpenInvestigation, SaveInvestigation};
+use crate::web::fns::casework::{get_casework, AddCaseNote, AnswerReporters, Decide, OpenInvestigation, SaveInvestigation};
 
 /// Everything of a case's casework, refreshed after each action.
 #[component]
@@ -17,10 +17,12 @@ pub fn CaseworkPanel(case_id: i64) -> impl IntoView {
     let save = ServerAction::<SaveInvestigation>::new();
     let note = ServerAction::<AddCaseNote>::new();
     let decide = ServerAction::<Decide>::new();
+    let answer = ServerAction::<AnswerReporters>::new();
     let data = Resource::new(
-        move || (open.version().get(), save.version().get(), note.version().get(), decide.version().get()),
+        move || (open.version().get(), save.version().get(), note.version().get(), decide.version().get(), answer.version().get()),
         move |_| get_casework(case_id),
     );
+    let answered = Signal::derive(move || answer.value().get());
     let saved = Signal::derive(move || save.value().get());
     let noted = Signal::derive(move || note.value().get());
     let decided = Signal::derive(move || decide.value().get());
@@ -32,10 +34,14 @@ pub fn CaseworkPanel(case_id: i64) -> impl IntoView {
             <ActionNotice result=saved success=|_: &()| "Investigation saved.".to_owned()/>
             <ActionNotice result=decided success=|id: &i64| format!("Decision {id} recorded.")/>
             <ActionNotice result=noted success=|_: &()| "Note added.".to_owned()/>
+            <ActionNotice result=answered success=|n: &usize| match n {
+                0 => "No reporter to answer: each was answered already, or none offers a way.".to_owned(),
+                n => format!("{n} answer(s) to reporters queued; see the note below."),
+            }/>
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(work) => view! { <Casework work case_id open save note decide/> }.into_any(),
+                        Ok(work) => view! { <Casework work case_id open save note decide answer/> }.into_any(),
                         Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
                     }
                 })}
@@ -52,6 +58,7 @@ fn Casework(
     save: ServerAction<SaveInvestigation>,
     note: ServerAction<AddCaseNote>,
     decide: ServerAction<Decide>,
+    answer: ServerAction<AnswerReporters>,
 ) -> impl IntoView {
     let (id, id_decide, id_note) = (case_id.to_string(), case_id.to_string(), case_id.to_string());
     let checklist = work.checklist.clone();
@@ -71,7 +78,7 @@ fn Casework(
         .map(|n| view! { <li><strong>{n.author}</strong>{format!(" · {} · ", utc_minutes(&n.at))}{n.body}</li> })
         .collect_view();
     let reversible: Vec<DecisionView> = work.decisions.iter().filter(|d| d.status == "approved").cloned().collect();
-    let decisions = work.decisions.into_iter().map(|d| view! { <DecisionLine d/> }).collect_view();
+    let decisions = work.decisions.into_iter().map(|d| view! { <DecisionLine d answer/> }).collect_view();
     let disputes = (work.open_disputes > 0).then(|| {
         view! {
             <p class="notice error" role="status">
@@ -189,7 +196,7 @@ fn Investigation(i: InvestigationView, checklist: Vec<ChecklistItemView>, save: 
 }
 
 #[component]
-fn DecisionLine(d: DecisionView) -> impl IntoView {
+fn DecisionLine(d: DecisionView, answer: ServerAction<AnswerReporters>) -> impl IntoView {
     let review = match (&d.reviewed_by, &d.review_reason) {
         (Some(by), Some(reason)) => format!(" · {} by {by}: {reason}", d.status),
         _ if d.status == "pending" => " · waiting for a manager".to_owned(),
@@ -204,6 +211,13 @@ fn DecisionLine(d: DecisionView) -> impl IntoView {
             <br/>
             <span>{d.reason}</span>
             <span class="muted">{format!(" Evidence: {}.{policy}", d.evidence)}</span>
+            {(d.status == "approved").then(|| view! {
+                <ActionForm action=answer attr:class="inline">
+                    <input type="hidden" name="case_id" value=d.case_id.to_string()/>
+                    <input type="hidden" name="decision_id" value=d.id.to_string()/>
+                    <button type="submit" class="small">"Answer the reporters"</button>
+                </ActionForm>
+            })}
         </li>
     }
 }

@@ -146,6 +146,22 @@ pub async fn decide(
     Ok(id)
 }
 
+/// Answers the reporters of a case about a decision in force (SpamCop by its command addresses, others by
+/// reply); returns how many answers were queued.
+#[server(endpoint = "answer_reporters")]
+pub async fn answer_reporters(case_id: i64, decision_id: i64) -> Result<usize, AppError> {
+    use crate::notify::reporters::AnswerError;
+    let user = crate::auth::require(STAFF)?;
+    let state = super::app_state()?;
+    match crate::notify::reporters::answer_reporters(&state.store, &user, case_id, decision_id).await {
+        Ok(n) => Ok(n),
+        Err(AnswerError::NotInForce(_)) => {
+            Err(AppError::Refused(format!("decision {decision_id} is not in force on case {case_id}")).with_response_status())
+        }
+        Err(AnswerError::Store(e)) => Err(e.into()),
+    }
+}
+
 /// A manager approves (`verdict` = approve) or rejects (reject) a proposal, with a written reason.
 #[server(endpoint = "review_decision")]
 pub async fn review_decision(decision_id: i64, verdict: String, reason: String) -> Result<(), AppError> {

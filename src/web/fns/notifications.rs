@@ -72,7 +72,7 @@ pub async fn list_notifications(status: String) -> Result<NotificationsPage, App
         .into_iter()
         .map(|n| NotificationView {
             id: n.notification_id,
-            customer: n.customer_name,
+            customer: n.customer_name.unwrap_or_else(|| "a reporter".to_owned()),
             case_id: n.abuse_case_id,
             kind: n.kind,
             recipients: n.recipients,
