@@ -79,6 +79,9 @@ pub enum Command {
     /// The hash-chained audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The investigation checklist: list, add or change, remove items.
+    #[command(subcommand)]
+    Checklist(ChecklistCommand),
     /// Print who held an address (and port) at a moment, or the candidates and why nobody can be named.
     Attribute {
         ip: std::net::IpAddr,
@@ -112,6 +115,28 @@ pub enum Command {
         #[arg(long)]
         block: f64,
     },
+}
+
+/// `abusedesk checklist …`
+#[derive(Debug, Subcommand)]
+pub enum ChecklistCommand {
+    /// Print the items in order, with their codes and whether they are required.
+    List,
+    /// Add an item or change one: its label, whether a complete investigation must answer it, its place.
+    Set {
+        /// Stable name stored with each answer (e.g. trap_hits_checked).
+        code: String,
+        /// The question as analysts read it.
+        label: String,
+        /// Not needed for a complete investigation.
+        #[arg(long)]
+        optional: bool,
+        /// Place in the list (lower first) [default: after the last item].
+        #[arg(long)]
+        position: Option<i64>,
+    },
+    /// Remove an item; answers already given to it stay in their investigations.
+    Remove { code: String },
 }
 
 /// `abusedesk customers …` and `abusedesk assignments …`

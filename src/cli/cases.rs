@@ -1,11 +1,11 @@
-//! `abusedesk recount`, `abusedesk volumes FILE`, `abusedesk threshold TYPE --warn --block`, and
-//! `abusedesk audit verify|export`.
+//! `abusedesk recount`, `abusedesk volumes FILE`, `abusedesk threshold TYPE --warn --block`,
+//! `abusedesk audit verify|export` and `abusedesk checklist list|set|remove`.
 
 use std::path::Path;
 
 use anyhow::{bail, Context};
 
-use crate::config::AuditCommand;
+use crate::config::{AuditCommand, ChecklistCommand};
 use crate::store::{self, Store};
 use crate::triage::rates::Threshold;
 use crate::triage::volume::parse_volume;
@@ -79,4 +79,35 @@ pub async fn audit(store: &Store, cmd: AuditCommand) -> anyhow::Result<std::proc
             Ok(std::process::ExitCode::SUCCESS)
         }
     }
+}
+
+/// Lists or changes the investigation checklist; every change is in the audit log.
+pub async fn checklist(store: &Store, cmd: ChecklistCommand) -> anyhow::Result<()> {
+    let items = store.checklist_items().await?;
+    match cmd {
+        ChecklistCommand::List => {
+            for item in items {
+                let required = if item.required { "required" } else { "optional" };
+                println!("{:<28} {required:<9} {}", item.code, item.label);
+            }
+        }
+        ChecklistCommand::Set { code, label, optional, position } => {
+            let (code, label) = crate::domain::checklist::check_item(&code, &label).map_err(anyhow::Error::msg)?;
+            let last = i64::try_from(items.len()).unwrap_or(i64::MAX);
+            let current = items.iter().position(|i| i.code == code).and_then(|p| i64::try_from(p + 1).ok());
+            let position = position.or(current).unwrap_or(last + 1);
+            store.set_checklist_item(code, label, !optional, position, store::now()).await?;
+            let what = format!("{label} ({}, position {position})", if optional { "optional" } else { "required" });
+            crate::casework::record_event(store, "command line", "checklist.set", code, &what).await?;
+            println!("Checklist item {code} set: {what}.");
+        }
+        ChecklistCommand::Remove { code } => {
+            if !store.remove_checklist_item(&code).await? {
+                bail!("there is no checklist item {code}");
+            }
+            crate::casework::record_event(store, "command line", "checklist.remove", &code, "removed").await?;
+            println!("Checklist item {code} removed; answers already given to it are kept.");
+        }
+    }
+    Ok(())
 }

@@ -92,6 +92,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             return result;
         }
         Some(Command::Recount) => with_store(url, |store| async move { cases::recount(&store).await }).await,
+        Some(Command::Checklist(cmd)) => with_store(url, |store| async move { cases::checklist(&store, cmd).await }).await,
         Some(Command::Volumes { file }) => with_store(url, |store| async move { cases::volumes(&store, &file).await }).await,
         Some(Command::Threshold { report_type, warn, block }) => {
             with_store(url, |store| async move { cases::threshold(&store, &report_type, warn, block).await }).await

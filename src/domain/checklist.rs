@@ -26,6 +26,25 @@ pub const DEFAULT_CHECKLIST: [ChecklistItem; 6] = [
     ChecklistItem { code: "customer_answer_reviewed", label: "Customer's answer reviewed" },
 ];
 
+/// Checks a checklist item's code (lowercase letters, digits and `_`, 2 to 64 characters, starting with a
+/// letter) and label (1 to 200 characters) as the desk configures them; returns them trimmed.
+///
+/// # Errors
+/// A message naming what is wrong.
+pub fn check_item<'a>(code: &'a str, label: &'a str) -> Result<(&'a str, &'a str), String> {
+    let (code, label) = (code.trim(), label.trim());
+    let good_code = (2..=64).contains(&code.len())
+        && code.starts_with(|c: char| c.is_ascii_lowercase())
+        && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !good_code {
+        return Err(format!("{code:?}: an item's code is 2 to 64 lowercase letters, digits or '_', starting with a letter"));
+    }
+    if label.is_empty() || label.chars().count() > 200 {
+        return Err("an item's label is 1 to 200 characters".to_owned());
+    }
+    Ok((code, label))
+}
+
 /// The item of [`DEFAULT_CHECKLIST`] with this code.
 pub fn checklist_item(code: &str) -> Option<&'static ChecklistItem> {
     DEFAULT_CHECKLIST.iter().find(|item| item.code == code)
@@ -184,4 +203,15 @@ mod tests {
         assert!(!i.is_complete(&[]));
         assert!(investigation("x", &[], Answer::Yes).is_complete(&[]));
     }
+
+    #[test]
+    fn configured_items_need_a_code_and_a_label() {
+        assert_eq!(check_item(" trap_hits_checked ", " Trap hits checked "), Ok(("trap_hits_checked", "Trap hits checked")));
+        for bad in ["", "a", "Trap", "9lives", "trap-hits", &"a".repeat(65)] {
+            assert!(check_item(bad, "x").is_err(), "{bad:?}");
+        }
+        assert!(check_item("ok_code", " ").is_err());
+        assert!(check_item("ok_code", &"x".repeat(201)).is_err());
+    }
+
 }

@@ -88,6 +88,29 @@ impl Store {
         Ok(on_backend!(self, |pool| sqlx::query_as(SQL).fetch_all(pool).await?))
     }
 
+    /// Adds a checklist item or changes one (label, whether it is required, its place in the list).
+    pub async fn set_checklist_item(
+        &self,
+        code: &str,
+        label: &str,
+        required: bool,
+        position: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "insert into checklist_item (code, label, required, position, created_at, updated_at) \
+            values ($1, $2, $3, $4, $5, $5) on conflict (code) do update \
+            set label = $2, required = $3, position = $4, updated_at = $5";
+        on_backend!(self, |pool| sqlx::query(SQL).bind(code).bind(label).bind(required).bind(position).bind(now).execute(pool).await?.rows_affected());
+        Ok(())
+    }
+
+    /// Removes a checklist item; answers already recorded for it stay in their investigations. Returns
+    /// whether there was one.
+    pub async fn remove_checklist_item(&self, code: &str) -> Result<bool, StoreError> {
+        const SQL: &str = "delete from checklist_item where code = $1";
+        Ok(on_backend!(self, |pool| sqlx::query(SQL).bind(code).execute(pool).await?.rows_affected()) > 0)
+    }
+
     /// Opens an investigation of a case.
     pub async fn open_investigation(&self, case_id: i64, user_id: i64, now: DateTime<Utc>) -> Result<i64, StoreError> {
         const SQL: &str = "insert into investigation (abuse_case_id, opened_by, created_at, updated_at) \

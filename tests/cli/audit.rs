@@ -33,3 +33,27 @@ async fn audit_verify_names_the_first_tampered_entry() {
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("BROKEN") && out.contains("entry 2"), "{out}");
 }
+
+#[tokio::test]
+async fn the_checklist_is_configured_from_the_command_line_and_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/desk.db", dir.path().display());
+    let (code, list) = run(&db, &["checklist", "list"]);
+    assert_eq!((code, list.lines().count()), (Some(0), 6), "the six default items: {list}");
+    let (code, out) = run(&db, &["checklist", "set", "trap_hits_checked", "Spamtrap hits checked", "--optional"]);
+    assert_eq!(code, Some(0), "{out}");
+    let (code, out) = run(&db, &["checklist", "set", "customer_contacted", "Customer contacted by phone or mail"]);
+    assert_eq!(code, Some(0), "{out}");
+    let (_, list) = run(&db, &["checklist", "list"]);
+    let lines: Vec<&str> = list.lines().collect();
+    assert_eq!(lines.len(), 7, "{list}");
+    assert!(lines[6].starts_with("trap_hits_checked") && lines[6].contains("optional"), "added last: {list}");
+    assert!(lines[4].starts_with("customer_contacted") && lines[4].contains("by phone or mail"), "changed in place: {list}");
+    let (code, _) = run(&db, &["checklist", "set", "Bad Code", "x"]);
+    assert_ne!(code, Some(0), "a bad code is refused");
+    assert_eq!(run(&db, &["checklist", "remove", "trap_hits_checked"]).0, Some(0));
+    assert_ne!(run(&db, &["checklist", "remove", "trap_hits_checked"]).0, Some(0), "removing twice says there is none");
+    let (_, log) = run(&db, &["audit", "export"]);
+    assert_eq!(log.matches("checklist.set").count(), 2, "{log}");
+    assert!(log.contains("checklist.remove"), "{log}");
+}

@@ -103,3 +103,20 @@ async fn the_audit_chain_verifies_and_a_tampered_row_is_named() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_checklist_can_be_changed_and_items_removed() {
+    on_each_backend(|s: Store| async move {
+        let now = store::now();
+        s.set_checklist_item("trap_hits_checked", "Spamtrap hits checked", false, 7, now).await.unwrap();
+        s.set_checklist_item("customer_contacted", "Customer called", true, 5, now).await.unwrap();
+        let items = s.checklist_items().await.unwrap();
+        assert_eq!(items.len(), 7);
+        assert_eq!((items[6].code.as_str(), items[6].required), ("trap_hits_checked", false));
+        assert_eq!((items[4].code.as_str(), items[4].label.as_str()), ("customer_contacted", "Customer called"));
+        assert!(s.remove_checklist_item("trap_hits_checked").await.unwrap());
+        assert!(!s.remove_checklist_item("trap_hits_checked").await.unwrap());
+        assert_eq!(s.checklist_items().await.unwrap().len(), 6);
+    })
+    .await;
+}
