@@ -64,7 +64,8 @@ pub async fn answer_reporters(store: &Store, user: &CurrentUser, case_id: i64, d
             case_id: Some(case_id),
             kind: Kind::ReporterReply.code(),
             recipients: address,
-            subject: &render(&template.subject, &vars),
+            // An empty {reference} must not leave a double space in the subject line.
+            subject: &render(&template.subject, &vars).split_whitespace().collect::<Vec<_>>().join(" "),
             body: &render(&template.body, &vars),
         };
         store.queue_notification(&new, crate::store::now()).await?;

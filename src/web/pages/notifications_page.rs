@@ -21,7 +21,8 @@ pub fn NotificationsPageView() -> impl IntoView {
     let saved = Signal::derive(move || save.value().get());
     view! {
         <Title text="Notifications"/>
-        <h1>"Notifications to customers"</h1>
+        <h1>"Notifications"</h1>
+        <p class="muted">"What the desk tells customers (cases, replies, decisions) and reporters (answers after a decision), and what it tells provisioning systems."</p>
         <ActionNotice result=saved success=|_: &()| "Template saved.".to_owned()/>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -50,12 +51,12 @@ fn Notifications(page: NotificationsPage, save: ServerAction<SaveTemplate>) -> i
     let events = page.webhook_events.into_iter().map(|w| view! { <WebhookLine w/> }).collect_view();
     view! {
         <p class="lead">{relay}</p>
-        <nav class="tabs" aria-label="Status">
-            <a href="/admin/notifications">"All"</a>
-            <a href="/admin/notifications?status=outbox">"Outbox"</a>
-            <a href="/admin/notifications?status=sent">"Sent"</a>
-            <a href="/admin/notifications?status=failed">"Failed"</a>
-        </nav>
+        <p class="row">
+            "Show: " <a href="/admin/notifications">"all"</a> " · "
+            <a href="/admin/notifications?status=outbox">"outbox"</a> " · "
+            <a href="/admin/notifications?status=sent">"sent"</a> " · "
+            <a href="/admin/notifications?status=failed">"failed"</a>
+        </p>
         <table class="grid" id="notifications">
             <thead>
                 <tr>

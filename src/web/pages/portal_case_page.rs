@@ -58,14 +58,23 @@ fn CaseView(detail: PortalCaseDetail) -> impl IntoView {
         <h1>{format!("Case #{id}: {} · {}", row.source_ip, row.report_type.replace('_', " "))}</h1>
         <p class="lead">
             <span class=format!("status {}", row.status.code())>{row.status.label()}</span>
-            {format!(" · {} unique complaints from {} reporters", row.unique_complaints, row.reporters)}
+            {format!(
+                " · {} unique complaint{} from {} reporter{}",
+                row.unique_complaints,
+                if row.unique_complaints == 1 { "" } else { "s" },
+                row.reporters,
+                if row.reporters == 1 { "" } else { "s" }
+            )}
         </p>
         <section class="card" id="arithmetic">
             <h2>"How the count adds up"</h2>
             <p class="explain">{detail.explanation}</p>
         </section>
-        <nav class="tabs" aria-label="Chart granularity">{per("hour", "Per hour")}{per("day", "Per day")}{per("week", "Per week")}</nav>
-        <div class="chart-box" inner_html=detail.chart_svg></div>
+        <section class="card">
+            <h2>"Complaints over time"</h2>
+            <p class="row">"Per " {per("hour", "hour")} " · " {per("day", "day")} " · " {per("week", "week")}</p>
+            <div class="chart-box" inner_html=detail.chart_svg></div>
+        </section>
         <section class="card" id="decisions">
             <h2>"Decisions"</h2>
             {decisions}
