@@ -15,4 +15,5 @@ mod provisioning;
 mod reporters;
 mod roles;
 mod sessions;
+mod smtp;
 mod throttle;
