@@ -3,8 +3,9 @@
 //! `abusedesk ingest` process, both on SQLite.
 //!
 //! `cargo bench --bench intake` (messages: `ABUSEDESK_BENCH_MESSAGES`, default 100,000; piped messages:
-//! `ABUSEDESK_BENCH_PIPED`, default 200). Messages are the test fixtures made unique by a header, so every
-//! one is stored and parsed (no copies).
+//! `ABUSEDESK_BENCH_PIPED`, default 200). Messages are the test fixtures replayed as distinct reports (see
+//! `unique`), so every one is stored, parsed and placed; `ABUSEDESK_BENCH_COPIES=1` replays them as copies
+//! of the same reports instead, the worst case for duplicate linking.
 
 #![allow(clippy::unwrap_used)]
 
@@ -37,9 +38,42 @@ fn samples() -> Vec<Vec<u8>> {
     out
 }
 
-fn unique(sample: &[u8], seq: usize) -> Vec<u8> {
+/// `bytes` with every `pattern` replaced by `with`.
+fn replace_all(bytes: &[u8], pattern: &[u8], with: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + 64);
+    let mut rest = bytes;
+    while let Some(at) = rest.windows(pattern.len()).position(|w| w == pattern) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(with);
+        rest = &rest[at + pattern.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
+/// Replay `seq` of a sample as a report of its own: a header makes the bytes unique, and SpamCop ids,
+/// Report-IDs and Message-IDs are rewritten, so those replays are distinct complaints the way a real
+/// mailbox's reports are, not copies of one report that duplicate detection links (all replays as copies:
+/// `ABUSEDESK_BENCH_COPIES=1`). References kept elsewhere (ACNS notice ids) and complainant addresses are
+/// not rewritten, so those samples still replay as copies or re-reports.
+fn unique(sample: &[u8], seq: usize, copies: bool) -> Vec<u8> {
     let mut raw = format!("X-Bench-Seq: {seq}\n").into_bytes();
-    raw.extend_from_slice(sample);
+    if copies {
+        raw.extend_from_slice(sample);
+        return raw;
+    }
+    let mut body = replace_all(sample, b"999999999", format!("{:09}", seq % 1_000_000_000).as_bytes());
+    for field in [&b"Message-ID: <"[..], b"Message-Id: <", b"Message-id: <"] {
+        let mut with = field.to_vec();
+        with.extend_from_slice(format!("b{seq}.").as_bytes());
+        body = replace_all(&body, field, &with);
+    }
+    for field in [&b"Report-ID: "[..], b"X-Report-ID: "] {
+        let mut with = field.to_vec();
+        with.extend_from_slice(format!("b{seq}-").as_bytes());
+        body = replace_all(&body, field, &with);
+    }
+    raw.extend_from_slice(&body);
     raw
 }
 
@@ -58,6 +92,7 @@ async fn main() {
     }
     let n = env_count("ABUSEDESK_BENCH_MESSAGES", 100_000);
     let piped = env_count("ABUSEDESK_BENCH_PIPED", 200);
+    let copies = env_count("ABUSEDESK_BENCH_COPIES", 0) == 1;
     let samples = samples();
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/bench.db", dir.path().display());
@@ -66,18 +101,19 @@ async fn main() {
 
     let start = Instant::now();
     for i in 0..n {
-        let raw = unique(&samples[i % samples.len()], i);
+        let raw = unique(&samples[i % samples.len()], i, copies);
         intake::receive(&store, &raw, Channel::Import, Some("abuse@example.net"), DEFAULT_MAX_MESSAGE_BYTES).await.unwrap();
     }
     let elapsed = start.elapsed().as_secs_f64();
     let counts = store.count_intake().await.unwrap();
-    println!("bulk import, SQLite: {n} messages ({} samples) in {elapsed:.1} s", samples.len());
+    let shape = if copies { "replays are copies of the same reports" } else { "replays are distinct reports" };
+    println!("bulk import, SQLite: {n} messages ({} samples; {shape}) in {elapsed:.1} s", samples.len());
     println!("  {:.0} messages/s, {:.0} reports/s ({} reports)", n as f64 / elapsed, counts.reports as f64 / elapsed, counts.reports);
     store.close().await;
 
     let mut latencies = Vec::with_capacity(piped);
     for i in 0..piped {
-        let raw = unique(&samples[i % samples.len()], n + i);
+        let raw = unique(&samples[i % samples.len()], n + i, copies);
         let t = Instant::now();
         let mut child = Command::new(env!("CARGO_BIN_EXE_abusedesk"))
             .env("DATABASE_URL", &url)
