@@ -38,7 +38,19 @@ pub struct Filed {
 /// # Errors
 /// Database errors.
 pub async fn case_disputes(store: &Store, case_id: i64) -> Result<Vec<DisputeView>, PortalError> {
-    let disputes = store.case_disputes(case_id).await?;
+    views(store, store.case_disputes(case_id).await?).await
+}
+
+/// Open appeals across all cases with their threads, oldest first: the managers' queue.
+///
+/// # Errors
+/// Database errors.
+pub async fn open_appeals(store: &Store) -> Result<Vec<DisputeView>, PortalError> {
+    views(store, store.open_appeals().await?).await
+}
+
+/// Stored disputes as both sides read them, with their replies and attachments.
+async fn views(store: &Store, disputes: Vec<DisputeRecord>) -> Result<Vec<DisputeView>, PortalError> {
     let ids: Vec<i64> = disputes.iter().map(|d| d.dispute_id).collect();
     let mut messages: HashMap<i64, Vec<DisputeMessageView>> = HashMap::new();
     for m in store.dispute_messages(&ids).await? {

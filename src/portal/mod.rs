@@ -17,7 +17,7 @@ use crate::domain::portal::{EvidenceView, PortalCaseDetail, PortalCaseRow, Porta
 use crate::domain::role::Role;
 use crate::domain::user::CurrentUser;
 use crate::server::case_views;
-use crate::store::{CaseRecord, DecisionRecord, Store, StoreError};
+use crate::store::{CaseRecord, CaseReportRecord, DecisionRecord, Store, StoreError};
 use crate::triage::rates::Granularity;
 
 /// Reports listed on the customer's case page.
@@ -118,9 +118,9 @@ pub async fn case_detail(
 ) -> Result<PortalCaseDetail, PortalError> {
     let record = own_case(store, customer_id, case_id).await?;
     let chart_svg = case_views::case_chart(store, &record, granularity, now).await?;
-    let reports: Vec<PortalReport> = store
-        .case_reports(case_id, PORTAL_REPORTS, 0)
-        .await?
+    let records = store.case_reports(case_id, PORTAL_REPORTS, 0).await?;
+    let evidence = evidence(store, &records).await?;
+    let reports: Vec<PortalReport> = records
         .into_iter()
         .map(|r| PortalReport {
             reporter: r.reporter,
@@ -136,7 +136,7 @@ pub async fn case_detail(
         granularity: granularity.as_str().to_owned(),
         chart_svg,
         reports,
-        evidence: evidence(store, case_id).await?,
+        evidence,
         decisions: decisions_in_force(store, case_id, &disputes, appeal_days, now).await?,
         disputes,
     })
@@ -182,16 +182,19 @@ pub async fn decisions_in_force(
     Ok(out)
 }
 
-/// The first reported messages of a case, each redacted: the complainants the parsers recognised in that
-/// message are passed as identities on top of the redaction's own rules.
+/// The first reported messages among a case's `reports`, each redacted: the complainants the parsers
+/// recognised in that message are passed as identities on top of the redaction's own rules.
 ///
 /// # Errors
 /// Database errors.
-pub async fn evidence(store: &Store, case_id: i64) -> Result<Vec<EvidenceView>, PortalError> {
+async fn evidence(store: &Store, reports: &[CaseReportRecord]) -> Result<Vec<EvidenceView>, PortalError> {
     let mut seen = Vec::new();
     let mut out = Vec::new();
-    for r in store.case_reports(case_id, PORTAL_REPORTS, 0).await? {
-        if out.len() == EVIDENCE_MESSAGES || seen.contains(&r.inbound_message_id) {
+    for r in reports {
+        if out.len() == EVIDENCE_MESSAGES {
+            break;
+        }
+        if seen.contains(&r.inbound_message_id) {
             continue;
         }
         seen.push(r.inbound_message_id);
@@ -200,7 +203,8 @@ pub async fn evidence(store: &Store, case_id: i64) -> Result<Vec<EvidenceView>, 
             store.list_message_reports(r.inbound_message_id).await?.into_iter().filter_map(|x| x.complainant).collect();
         let identities: Vec<&str> = complainants.iter().map(String::as_str).collect();
         let redaction = crate::redact::redact_message(&raw, &identities);
-        out.push(EvidenceView { message_id: r.inbound_message_id, reporter: r.reporter, text: redaction.text, removed: redaction.removed });
+        let reporter = r.reporter.clone();
+        out.push(EvidenceView { message_id: r.inbound_message_id, reporter, text: redaction.text, removed: redaction.removed });
     }
     Ok(out)
 }

@@ -135,10 +135,7 @@ impl Store {
             .execute(pool)
             .await?
             .rows_affected());
-        if done == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        super::found(done)
     }
 
     /// A case's investigations, oldest first.
@@ -227,9 +224,6 @@ impl Store {
         const SQL: &str = "update customer set status = $2, updated_at = $3 where customer_id = $1";
         let done =
             on_backend!(self, |pool| sqlx::query(SQL).bind(customer_id).bind(status).bind(now).execute(pool).await?.rows_affected());
-        if done == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        super::found(done)
     }
 }

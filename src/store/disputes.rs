@@ -85,10 +85,7 @@ impl Store {
         const SQL: &str = "update dispute set status = $2, updated_at = $3 where dispute_id = $1";
         let done =
             on_backend!(self, |pool| sqlx::query(SQL).bind(dispute_id).bind(status).bind(now).execute(pool).await?.rows_affected());
-        if done == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        super::found(done)
     }
 
     /// How many disputes of a case are open.

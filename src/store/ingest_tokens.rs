@@ -60,10 +60,7 @@ impl Store {
         const SQL: &str = "update ingest_token set revoked_at = coalesce(revoked_at, $2), updated_at = $2 \
                            where ingest_token_id = $1";
         let done = on_backend!(self, |pool| sqlx::query(SQL).bind(id).bind(now).execute(pool).await?.rows_affected());
-        if done == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        super::found(done)
     }
 
     /// Every token, newest first.

@@ -107,6 +107,15 @@ pub(crate) fn begin_write<P: WriteBegin>(_pool: &P) -> &'static str {
     P::BEGIN
 }
 
+/// `NotFound` when an update or delete by key touched no row.
+pub(crate) fn found(rows_affected: u64) -> Result<(), StoreError> {
+    if rows_affected == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
 /// Runs the same body on whichever pool is connected; `$pool` is bound to the concrete pool.
 macro_rules! on_backend {
     ($store:expr, |$pool:ident| $body:expr) => {

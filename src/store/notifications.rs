@@ -88,9 +88,6 @@ impl Store {
             .execute(pool)
             .await?
             .rows_affected());
-        if done == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        super::found(done)
     }
 }

@@ -177,7 +177,7 @@ impl Store {
             .execute(pool)
             .await?
             .rows_affected());
-        found(done)
+        super::found(done)
     }
 
     /// Disables (from `now`) or re-enables an account. A disabled account cannot sign in and its sessions
@@ -192,7 +192,7 @@ impl Store {
             .execute(pool)
             .await?
             .rows_affected());
-        found(done)
+        super::found(done)
     }
 
     /// Replaces an account's password hash; `must_change` marks a one-time password.
@@ -213,14 +213,6 @@ impl Store {
             .execute(pool)
             .await?
             .rows_affected());
-        found(done)
-    }
-}
-
-fn found(rows_affected: u64) -> Result<(), StoreError> {
-    if rows_affected == 0 {
-        Err(StoreError::NotFound)
-    } else {
-        Ok(())
+        super::found(done)
     }
 }

@@ -62,10 +62,7 @@ impl Store {
             .execute(pool)
             .await?
             .rows_affected());
-        if done == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        super::found(done)
     }
 
     /// The newest events, for the admin.

@@ -36,15 +36,5 @@ pub async fn list_appeals() -> Result<Vec<DisputeView>, AppError> {
     use crate::domain::role::Role;
     crate::auth::require(&[Role::Manager, Role::Admin])?;
     let state = super::app_state()?;
-    let mut out = Vec::new();
-    let mut seen = Vec::new();
-    for appeal in state.store.open_appeals().await? {
-        if seen.contains(&appeal.abuse_case_id) {
-            continue;
-        }
-        seen.push(appeal.abuse_case_id);
-        let all = crate::portal::disputes::case_disputes(&state.store, appeal.abuse_case_id).await?;
-        out.extend(all.into_iter().filter(|d| d.decision_id.is_some() && d.status == crate::domain::dispute::DisputeStatus::Open));
-    }
-    Ok(out)
+    Ok(crate::portal::disputes::open_appeals(&state.store).await?)
 }
