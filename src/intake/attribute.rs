@@ -5,6 +5,7 @@
 //! [`AssignmentIndex`] rules pick the winner. After an import, every report is looked at again through one
 //! index of all assignments, and each report whose attribution changes gets the change recorded.
 
+use std::collections::BTreeSet;
 use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
@@ -17,6 +18,9 @@ use crate::store::{self, AttributionRecord, ReportToAttribute, Store, StoreError
 /// How many reports are read per page when everything is re-attributed.
 const PAGE: i64 = 2_000;
 
+/// How many messages are placed into cases at once after re-attribution.
+const PAGE_MESSAGES: usize = 500;
+
 /// The address as the index keys it: an IPv4-mapped IPv6 address is the IPv4 address.
 pub fn canonical(ip: IpAddr) -> IpAddr {
     ip.to_canonical()
@@ -26,7 +30,12 @@ pub fn canonical(ip: IpAddr) -> IpAddr {
 ///
 /// # Errors
 /// Database errors.
-pub async fn lookup(store: &Store, ip: IpAddr, port: Option<u16>, at: DateTime<Utc>) -> Result<Attribution, StoreError> {
+pub async fn lookup(
+    store: &Store,
+    ip: IpAddr,
+    port: Option<u16>,
+    at: DateTime<Utc>,
+) -> Result<Attribution, StoreError> {
     let space = address_space(store).await?;
     lookup_in(store, &space, ip, port, at).await
 }
@@ -44,7 +53,7 @@ async fn lookup_in(
     at: DateTime<Utc>,
 ) -> Result<Attribution, StoreError> {
     let ip = canonical(ip);
-    let candidates = store.assignments_containing(ip).await?;
+    let candidates = store.assignments_containing(&[ip]).await?;
     Ok(AssignmentIndex::build(candidates, space.to_vec()).lookup(ip, port, at))
 }
 
@@ -52,10 +61,16 @@ async fn lookup_in(
 ///
 /// # Errors
 /// Database errors.
-pub async fn lookup_view(store: &Store, ip: IpAddr, port: Option<u16>, at: DateTime<Utc>) -> Result<LookupView, StoreError> {
+pub async fn lookup_view(
+    store: &Store,
+    ip: IpAddr,
+    port: Option<u16>,
+    at: DateTime<Utc>,
+) -> Result<LookupView, StoreError> {
     let outcome = match lookup(store, ip, port, at).await? {
         Attribution::Customer { assignment_id, via, .. } => {
-            let assignment = store.assignment_views(&[assignment_id]).await?.into_iter().next().ok_or(StoreError::NotFound)?;
+            let assignment =
+                store.assignment_views(&[assignment_id]).await?.into_iter().next().ok_or(StoreError::NotFound)?;
             LookupOutcome::Customer { assignment, via: via.code().to_owned() }
         }
         Attribution::Unattributed { reason, candidates } => {
@@ -120,27 +135,33 @@ fn port(report: &ReportToAttribute) -> Option<u16> {
     report.source_port.and_then(|p| u16::try_from(p).ok())
 }
 
-/// Attributes the reports of one message (after parsing). Returns how many were attributed to a customer.
+/// Attributes the reports of some messages (after parsing). Returns how many were attributed to a customer.
+/// One index is built from the assignments that can contain any of the reports' addresses: for each
+/// address it holds every assignment a lookup of that address alone would read, so the outcome is the same.
 ///
 /// # Errors
 /// Database errors; reports not yet attributed then wait for `abusedesk reattribute`.
-pub async fn attribute_message(store: &Store, message_id: i64) -> Result<usize, StoreError> {
-    let reports = store.reports_to_attribute(message_id).await?;
+pub async fn attribute_messages(store: &Store, message_ids: &[i64]) -> Result<usize, StoreError> {
+    let reports = store.reports_to_attribute(message_ids).await?;
     if reports.is_empty() {
         return Ok(0);
     }
-    let space = address_space(store).await?;
+    let addresses: BTreeSet<IpAddr> = reports.iter().filter_map(address).collect();
+    let addresses: Vec<IpAddr> = addresses.into_iter().collect();
+    let index = AssignmentIndex::build(store.assignments_containing(&addresses).await?, address_space(store).await?);
     let mut found = 0;
-    for report in reports {
-        let Some(ip) = address(&report) else { continue };
-        let (at, basis) = moment(&report);
-        let outcome = lookup_in(store, &space, ip, port(&report), at).await?;
-        let new = record(&outcome, basis);
+    let mut records = Vec::new();
+    for report in &reports {
+        let Some(ip) = address(report) else { continue };
+        let (at, basis) = moment(report);
+        let new = record(&index.lookup(ip, port(report), at), basis);
         found += usize::from(new.customer_id.is_some());
-        if differs(&report, &new) {
-            store.set_attribution(&report, &new, Some("re-parsed"), store::now()).await?;
+        if differs(report, &new) {
+            records.push((report, new));
         }
     }
+    let changes: Vec<_> = records.iter().map(|(report, new)| (*report, new)).collect();
+    store.set_attributions(&changes, Some("re-parsed"), store::now()).await?;
     Ok(found)
 }
 
@@ -154,7 +175,7 @@ pub async fn reattribute_all(store: &Store, reason: &str) -> Result<i64, StoreEr
     let index = AssignmentIndex::build(assignments, address_space(store).await?);
     let mut changed = 0;
     let mut after = 0;
-    let mut messages = std::collections::BTreeSet::new();
+    let mut messages = BTreeSet::new();
     loop {
         let page = store.reports_to_attribute_page(after, PAGE).await?;
         let Some(last) = page.last() else { break };
@@ -170,9 +191,12 @@ pub async fn reattribute_all(store: &Store, reason: &str) -> Result<i64, StoreEr
             }
         }
     }
-    for message_id in messages {
-        super::cases::place_message(store, message_id).await?;
+    let messages: Vec<i64> = messages.into_iter().collect();
+    let mut stale = BTreeSet::new();
+    for chunk in messages.chunks(PAGE_MESSAGES) {
+        super::cases::place_messages(store, chunk, super::cases::Recount::Later(&mut stale)).await?;
     }
+    super::cases::recount_cases(store, stale).await?;
     if changed > 0 {
         let detail = format!("{changed} report(s) attributed anew: {reason}");
         crate::casework::record_event(store, "abusedesk", "attribution.changed", "reports", &detail).await?;

@@ -10,7 +10,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::net::IpAddr;
 
-use crate::store::{self, CaseFacts, CaseHandle, CaseKey, Placement, Store, StoreError};
+use crate::store::{self, CaseFacts, CaseKey, Placement, Store, StoreError};
 use crate::triage::duplicates::{link_duplicates, DuplicateReason, ReportFacts};
 
 /// How many rounds of "reports related to the related reports" are followed; real complaints close in one
@@ -36,31 +36,74 @@ pub struct Placed {
     pub reopened: usize,
 }
 
-/// Places the reports of one message (just parsed or re-attributed) and every report of the same
-/// complaints, and recounts the cases involved.
+/// Places the reports of some messages (just parsed or re-attributed) and every report of the same
+/// complaints, and recounts the cases involved, each once.
 ///
 /// # Errors
 /// Database errors; the reports then stay where they were until `abusedesk recount`.
-pub async fn place_message(store: &Store, message_id: i64) -> Result<Placed, StoreError> {
+pub async fn place_messages(store: &Store, message_ids: &[i64], recount: Recount<'_>) -> Result<Placed, StoreError> {
     let _placing = PLACING.lock().await;
-    let own = store.case_facts_of_message(message_id).await?;
+    let own = store.case_facts_of_messages(message_ids).await?;
     if own.is_empty() {
         return Ok(Placed::default());
     }
     let facts = related(store, own).await?;
-    place(store, facts).await
+    place(store, facts, recount).await
 }
 
-/// Recounts the cases of one message after another arrival of the same bytes (counted as a copy).
+/// Recounts the cases of some messages after other arrivals of the same bytes (counted as copies), each
+/// case once.
 ///
 /// # Errors
 /// Database errors.
-pub async fn recount_message(store: &Store, message_id: i64) -> Result<usize, StoreError> {
-    let cases = store.cases_of_message(message_id).await?;
-    for &case_id in &cases {
+pub async fn recount_messages(store: &Store, message_ids: &[i64], recount: Recount<'_>) -> Result<usize, StoreError> {
+    let mut cases = BTreeSet::new();
+    for &message_id in message_ids {
+        cases.extend(store.cases_of_message(message_id).await?);
+    }
+    let n = cases.len();
+    recount.cases(store, cases).await?;
+    Ok(n)
+}
+
+/// When the counters of the cases a placement touched are recomputed (see [`super::bulk`] for why a bulk
+/// import waits).
+pub enum Recount<'a> {
+    /// Before the call returns: every other channel.
+    Now,
+    /// Added to this set for the caller to recount.
+    Later(&'a mut BTreeSet<i64>),
+}
+
+impl Recount<'_> {
+    /// The same choice, for one more use.
+    pub fn reborrow(&mut self) -> Recount<'_> {
+        match self {
+            Recount::Now => Recount::Now,
+            Recount::Later(pending) => Recount::Later(pending),
+        }
+    }
+
+    async fn cases(self, store: &Store, cases: impl IntoIterator<Item = i64>) -> Result<(), StoreError> {
+        match self {
+            Recount::Now => recount_cases(store, cases).await,
+            Recount::Later(pending) => {
+                pending.extend(cases);
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Recomputes the counters of each case.
+///
+/// # Errors
+/// Database errors.
+pub async fn recount_cases(store: &Store, cases: impl IntoIterator<Item = i64>) -> Result<(), StoreError> {
+    for case_id in cases {
         store.recount_case(case_id, store::now()).await?;
     }
-    Ok(cases.len())
+    Ok(())
 }
 
 /// Places every report not yet in a case, then recounts every case: `abusedesk recount`.
@@ -75,16 +118,16 @@ pub async fn place_all(store: &Store) -> Result<Placed, StoreError> {
             break;
         }
         let before = total.reports;
-        for id in messages {
-            let placed = place_message(store, id).await?;
-            total.reports += placed.reports;
-            total.reopened += placed.reopened;
-        }
+        // Every case is recounted below.
+        let placed = place_messages(store, &messages, Recount::Later(&mut BTreeSet::new())).await?;
+        total.reports += placed.reports;
+        total.reopened += placed.reopened;
         if total.reports == before {
             // Reports that cannot be placed (nothing changed) would loop forever.
             break;
         }
     }
+    store.refresh_report_facts().await?;
     let cases = store.all_case_ids().await?;
     for &case_id in &cases {
         store.recount_case(case_id, store::now()).await?;
@@ -172,7 +215,11 @@ pub fn report_facts(f: &CaseFacts) -> ReportFacts {
 /// Which reports count as unique complaints in their case: unlinked reports, and the first report of a
 /// complaint in a case when the complaint's canonical report is in another case (the rule of
 /// [`crate::triage::counts::count_by_role`]). `facts` are in id order.
-pub fn unique_in_case(facts: &[CaseFacts], cases: &[i64], links: &HashMap<i64, (i64, DuplicateReason)>) -> HashSet<i64> {
+pub fn unique_in_case(
+    facts: &[CaseFacts],
+    cases: &[i64],
+    links: &HashMap<i64, (i64, DuplicateReason)>,
+) -> HashSet<i64> {
     let mut seen: HashSet<(i64, i64)> = HashSet::new();
     let mut unique = HashSet::new();
     for (f, &case_id) in facts.iter().zip(cases) {
@@ -188,27 +235,22 @@ pub fn unique_in_case(facts: &[CaseFacts], cases: &[i64], links: &HashMap<i64, (
     unique
 }
 
-async fn place(store: &Store, facts: Vec<CaseFacts>) -> Result<Placed, StoreError> {
+async fn place(store: &Store, facts: Vec<CaseFacts>, recount: Recount<'_>) -> Result<Placed, StoreError> {
     let now = store::now();
-    let mut handles: HashMap<CaseKey, CaseHandle> = HashMap::new();
+    let keys: Vec<CaseKey> = facts.iter().map(case_key).collect();
+    let handles = store.ensure_cases(&keys, now).await?;
     let mut cases = Vec::with_capacity(facts.len());
-    let mut opened = Vec::new();
-    for f in &facts {
-        let key = case_key(f);
-        if !handles.contains_key(&key) {
-            let handle = store.ensure_case(&key, now).await?;
-            if handle.created_now(now) && key.customer_id.is_some() {
-                opened.push(handle.abuse_case_id);
-            }
-            handles.insert(key.clone(), handle);
-        }
-        cases.push(handles[&key].abuse_case_id);
+    for key in &keys {
+        cases.push(handles.get(key).ok_or(StoreError::NotFound)?.abuse_case_id);
     }
-    let report_facts: Vec<ReportFacts> = facts.iter().map(report_facts).collect();
-    let links: HashMap<i64, (i64, DuplicateReason)> = link_duplicates(&report_facts)
-        .into_iter()
-        .map(|l| (l.report_id, (l.canonical_id, l.reason)))
+    let opened: BTreeSet<i64> = handles
+        .iter()
+        .filter(|(k, h)| h.created_now(now) && k.customer_id.is_some())
+        .map(|(_, h)| h.abuse_case_id)
         .collect();
+    let report_facts: Vec<ReportFacts> = facts.iter().map(report_facts).collect();
+    let links: HashMap<i64, (i64, DuplicateReason)> =
+        link_duplicates(&report_facts).into_iter().map(|l| (l.report_id, (l.canonical_id, l.reason))).collect();
     let unique = unique_in_case(&facts, &cases, &links);
 
     let mut placements = Vec::new();
@@ -246,9 +288,7 @@ async fn place(store: &Store, facts: Vec<CaseFacts>) -> Result<Placed, StoreErro
     for (case_id, report_id) in reopen {
         reopened += usize::from(store.reopen_case(case_id, report_id, now).await?);
     }
-    for &case_id in &touched {
-        store.recount_case(case_id, now).await?;
-    }
+    recount.cases(store, touched.iter().copied()).await?;
     for case_id in opened {
         crate::notify::notify(store, case_id, crate::notify::Kind::CaseOpened, "").await?;
     }

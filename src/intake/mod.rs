@@ -6,20 +6,22 @@
 //! it up. Parsing never alters the raw bytes.
 
 pub mod attribute;
+pub mod bulk;
 pub mod cases;
 pub mod holdings;
+pub mod parsing;
 pub mod sources;
+
+use std::collections::{BTreeSet, HashMap};
 
 use sha2::{Digest, Sha256};
 
-use crate::ingest::{parse_message, Format, ParsedMessage};
-use crate::store::{self, Channel, NewArrival, ParseOutcome, ParseStatus, Store, StoreError};
+use crate::store::{self, Channel, MessageSummary, NewArrival, ParseStatus, Store, StoreError};
+
+pub use parsing::{complainant_hash, format_name};
 
 /// The default largest message accepted: 25 MiB, like common MTA defaults for abuse mailboxes.
 pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 25 * 1024 * 1024;
-
-/// The setting that holds the key complainant identities are hashed with.
-const COMPLAINANT_KEY_SETTING: &str = "complainant_hash_key";
 
 /// Why a message was refused before it was stored. A refused message was never accepted: the sender (an
 /// MTA, an API client, the importer) is told, and nothing is kept.
@@ -49,6 +51,17 @@ pub struct Receipt {
     pub detail: Option<String>,
 }
 
+/// How many messages bulk import stores and parses together: large enough that the per-transaction and
+/// per-placement costs vanish per message, small enough that a batch's copies in memory stay modest.
+pub const BATCH_MESSAGES: usize = 500;
+
+/// One message to receive, and the mailbox of ours it was addressed to when known.
+#[derive(Clone, Copy, Debug)]
+pub struct Incoming<'a> {
+    pub raw: &'a [u8],
+    pub recipient: Option<&'a str>,
+}
+
 /// Stores one message and parses it. `Ok` means the message is durable, whether or not it could be parsed.
 ///
 /// # Errors
@@ -61,55 +74,120 @@ pub async fn receive(
     recipient: Option<&str>,
     max_bytes: usize,
 ) -> Result<Receipt, IntakeError> {
+    let one = [Incoming { raw, recipient }];
+    let mut receipts = receive_batch(store, &one, channel, max_bytes, cases::Recount::Now).await?;
+    receipts.pop().unwrap_or(Err(IntakeError::Store(StoreError::NotFound)))
+}
+
+/// Stores several messages (all in one transaction) and then parses, attributes and places them
+/// together: the bulk path of `abusedesk import`, and the single path of every other channel as a batch
+/// of one. One answer per message, in order: `Ok` once the message is durable, whether or not it could be
+/// parsed; a refusal for an empty or oversized message. `recount` says when the touched cases' counters
+/// are recomputed.
+///
+/// # Errors
+/// A database error while storing the arrivals: then none of the messages was stored, and all must be
+/// retried. Whatever fails after that leaves the stored messages pending for `abusedesk reparse`.
+pub async fn receive_batch(
+    store: &Store,
+    messages: &[Incoming<'_>],
+    channel: Channel,
+    max_bytes: usize,
+    mut recount: cases::Recount<'_>,
+) -> Result<Vec<Result<Receipt, IntakeError>>, StoreError> {
+    let received_at = store::now();
+    let hashes: Vec<Result<String, IntakeError>> = messages.iter().map(|m| check(m.raw, max_bytes)).collect();
+    let arrivals: Vec<NewArrival> = messages
+        .iter()
+        .zip(&hashes)
+        .filter_map(|(m, hash)| {
+            let sha256 = hash.as_deref().ok()?;
+            let recipient = m.recipient.map(str::trim).filter(|r| !r.is_empty());
+            Some(NewArrival { raw: m.raw, sha256, channel, recipient, received_at })
+        })
+        .collect();
+    let stored = store.record_arrivals(&arrivals).await?;
+
+    // Which stored messages to parse: each new one once, and a copy only if its first arrival was never
+    // parsed (it stayed pending). A copy of a parsed message only adds to its cases' received count.
+    let mut summaries: HashMap<i64, MessageSummary> = HashMap::new();
+    let mut to_parse: Vec<(i64, Vec<u8>)> = Vec::new();
+    let mut copies_of_parsed = BTreeSet::new();
+    let mut queued = BTreeSet::new();
+    let mut raws = messages.iter().zip(&hashes).filter(|(_, h)| h.is_ok()).map(|(m, _)| m.raw);
+    for arrival in &stored {
+        let raw = raws.next().unwrap_or_default();
+        let id = arrival.inbound_message_id;
+        if queued.contains(&id) || summaries.contains_key(&id) {
+            continue;
+        }
+        if arrival.copy {
+            if let Some(summary) = store.find_message(id).await? {
+                if summary.parse_status.0 != ParseStatus::Pending {
+                    copies_of_parsed.insert(id);
+                    summaries.insert(id, summary);
+                    continue;
+                }
+            }
+        }
+        queued.insert(id);
+        to_parse.push((id, raw.to_vec()));
+    }
+    let parsed = match parse_and_store(store, to_parse, recount.reborrow()).await {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            // Stored but not parsed: the messages are safe and stay pending for `reparse`.
+            tracing::error!(messages = queued.len(), error = %e, "messages stored, but their reports could not be stored");
+            HashMap::new()
+        }
+    };
+    if !copies_of_parsed.is_empty() {
+        let ids: Vec<i64> = copies_of_parsed.into_iter().collect();
+        if let Err(e) = cases::recount_messages(store, &ids, recount).await {
+            tracing::error!(messages = ids.len(), error = %e, "copies stored, but their cases could not be recounted");
+        }
+    }
+
+    let mut stored = stored.into_iter();
+    Ok(hashes
+        .into_iter()
+        .map(|hash| {
+            hash?;
+            let arrival = stored.next().ok_or(IntakeError::Store(StoreError::NotFound))?;
+            let id = arrival.inbound_message_id;
+            let summary = match (parsed.get(&id), summaries.get(&id)) {
+                (Some(summary), _) => summary.clone(),
+                (None, Some(s)) => ParseSummary {
+                    status: s.parse_status.0,
+                    format: s.parse_format.clone(),
+                    reports: usize::try_from(s.report_count).unwrap_or(0),
+                    detail: s.parse_detail.clone(),
+                },
+                (None, None) => ParseSummary {
+                    status: ParseStatus::Pending,
+                    format: None,
+                    reports: 0,
+                    detail: Some("stored; parsing will be retried by `abusedesk reparse`".to_owned()),
+                },
+            };
+            Ok(summary.into_receipt(id, arrival.copy))
+        })
+        .collect())
+}
+
+/// The message's SHA-256 (hex), or why it is refused.
+fn check(raw: &[u8], max_bytes: usize) -> Result<String, IntakeError> {
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Err(IntakeError::Empty);
     }
     if raw.len() > max_bytes {
         return Err(IntakeError::TooLarge { size: raw.len(), limit: max_bytes });
     }
-    let sha256 = hex::encode(Sha256::digest(raw));
-    let recipient = recipient.map(str::trim).filter(|r| !r.is_empty());
-    let arrival = NewArrival { raw, sha256: &sha256, channel, recipient, received_at: store::now() };
-    let stored = store.record_arrival(&arrival).await?;
-    let id = stored.inbound_message_id;
-
-    if stored.copy {
-        if let Some(summary) = store.find_message(id).await? {
-            if summary.parse_status.0 != ParseStatus::Pending {
-                // Another arrival of the same bytes: the cases count it as a received copy.
-                if let Err(e) = cases::recount_message(store, id).await {
-                    tracing::error!(message.id = id, error = %e, "copy stored, but its cases could not be recounted");
-                }
-                return Ok(Receipt {
-                    inbound_message_id: id,
-                    copy: true,
-                    status: summary.parse_status.0,
-                    format: summary.parse_format,
-                    reports: usize::try_from(summary.report_count).unwrap_or(0),
-                    detail: summary.parse_detail,
-                });
-            }
-        }
-    }
-    let receipt = match parse_and_store(store, id, raw.to_vec()).await {
-        Ok(outcome) => outcome.into_receipt(id, stored.copy),
-        Err(e) => {
-            // Stored but not parsed: the message is safe and stays pending for `reparse`.
-            tracing::error!(message.id = id, error = %e, "message stored, but its reports could not be stored");
-            Receipt {
-                inbound_message_id: id,
-                copy: stored.copy,
-                status: ParseStatus::Pending,
-                format: None,
-                reports: 0,
-                detail: Some("stored; parsing will be retried by `abusedesk reparse`".to_owned()),
-            }
-        }
-    };
-    Ok(receipt)
+    Ok(hex::encode(Sha256::digest(raw)))
 }
 
 /// The part of a parse outcome a receipt reports.
+#[derive(Clone, Debug)]
 pub struct ParseSummary {
     pub status: ParseStatus,
     pub format: Option<String>,
@@ -130,106 +208,51 @@ impl ParseSummary {
     }
 }
 
-/// Parses a stored message again (after a parser improvement) and replaces its reports.
+/// Parses stored messages again (after a parser improvement) and replaces their reports, in one batch.
 ///
 /// # Errors
-/// `StoreError::NotFound` when there is no such message; database errors otherwise.
-pub async fn reparse(store: &Store, id: i64) -> Result<ParseSummary, StoreError> {
-    let raw = store.find_message_raw(id).await?.ok_or(StoreError::NotFound)?;
-    parse_and_store(store, id, raw).await
-}
-
-async fn parse_and_store(store: &Store, id: i64, raw: Vec<u8>) -> Result<ParseSummary, StoreError> {
-    // Parsing a large MIME message is CPU work: keep it off the async workers. A panic in a parser is
-    // caught by the blocking task and recorded as a failed parse, never passed on.
-    let parsed = tokio::task::spawn_blocking(move || parse_message(&raw))
-        .await
-        .unwrap_or(Err(crate::ingest::ParseError::Unreadable));
-    let key = complainant_key(store).await?;
-    let (status, format, detail, reports) = match parsed {
-        Ok(ParsedMessage { format: Format::Unknown, warnings, .. }) => {
-            (ParseStatus::Unrecognised, None, join(&warnings), Vec::new())
-        }
-        Ok(ParsedMessage { format, reports, warnings }) => {
-            let hashed = reports
-                .into_iter()
-                .map(|r| {
-                    let hash = r.complainant.as_deref().and_then(|c| complainant_hash(&key, c));
-                    (r, hash)
-                })
-                .collect::<Vec<_>>();
-            (ParseStatus::Parsed, Some(format_name(format)), join(&warnings), hashed)
-        }
-        Err(e) => (ParseStatus::Failed, None, Some(e.to_string()), Vec::new()),
-    };
-    let outcome = ParseOutcome { status, format: format.as_deref(), detail: detail.clone(), reports };
-    store.store_parse_outcome(id, &outcome, store::now()).await?;
-    settle_message(store, id).await;
-    let reports = outcome.reports.len();
-    Ok(ParseSummary { status, format, reports, detail })
-}
-
-/// Attributes the reports of a message and puts them into cases. The reports are stored already; if this
-/// fails they wait, unattributed or outside any case, for `abusedesk reattribute` / `abusedesk recount`,
-/// and the parse itself still counts.
-pub async fn settle_message(store: &Store, id: i64) {
-    if let Err(e) = attribute::attribute_message(store, id).await {
-        tracing::error!(message.id = id, error = %e, "reports stored, but they could not be attributed");
+/// `StoreError::NotFound` when one of them does not exist; database errors otherwise.
+pub async fn reparse(store: &Store, ids: &[i64]) -> Result<HashMap<i64, ParseSummary>, StoreError> {
+    let mut messages = Vec::with_capacity(ids.len());
+    for &id in ids {
+        messages.push((id, store.find_message_raw(id).await?.ok_or(StoreError::NotFound)?));
     }
-    if let Err(e) = cases::place_message(store, id).await {
-        tracing::error!(message.id = id, error = %e, "reports stored, but they could not be put into cases");
+    parse_and_store(store, messages, cases::Recount::Now).await
+}
+
+/// Parses the messages, stores every outcome in one transaction, then attributes and places the reports.
+async fn parse_and_store(
+    store: &Store,
+    messages: Vec<(i64, Vec<u8>)>,
+    recount: cases::Recount<'_>,
+) -> Result<HashMap<i64, ParseSummary>, StoreError> {
+    if messages.is_empty() {
+        return Ok(HashMap::new());
     }
+    let (ids, raws): (Vec<i64>, Vec<Vec<u8>>) = messages.into_iter().unzip();
+    let parsed = parsing::parse_all(raws).await;
+    let key = parsing::complainant_key(store).await?;
+    let outcomes: Vec<_> = parsed.into_iter().map(|p| parsing::outcome(p, &key)).collect();
+    let pairs: Vec<_> = ids.iter().copied().zip(&outcomes).collect();
+    store.store_parse_outcomes(&pairs, store::now()).await?;
+    settle_messages(store, &ids, recount).await;
+    Ok(ids
+        .into_iter()
+        .zip(outcomes)
+        .map(|(id, o)| {
+            (id, ParseSummary { status: o.status, format: o.format, reports: o.reports.len(), detail: o.detail })
+        })
+        .collect())
 }
 
-fn join(warnings: &[String]) -> Option<String> {
-    (!warnings.is_empty()).then(|| warnings.join("; "))
-}
-
-/// The snake_case name of a format, as the API and database spell it.
-pub fn format_name(format: Format) -> String {
-    serde_json::to_value(format).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
-/// The desk's secret key for complainant hashes, created on first use.
-async fn complainant_key(store: &Store) -> Result<String, StoreError> {
-    if let Some(key) = store.find_setting(COMPLAINANT_KEY_SETTING).await? {
-        return Ok(key);
+/// Attributes the reports of some messages and puts them into cases. The reports are stored already; if
+/// this fails they wait, unattributed or outside any case, for `abusedesk reattribute` / `abusedesk
+/// recount`, and the parse itself still counts.
+pub async fn settle_messages(store: &Store, ids: &[i64], recount: cases::Recount<'_>) {
+    if let Err(e) = attribute::attribute_messages(store, ids).await {
+        tracing::error!(messages = ids.len(), error = %e, "reports stored, but they could not be attributed");
     }
-    let fresh = hex::encode(rand::random::<[u8; 32]>());
-    store.init_setting(COMPLAINANT_KEY_SETTING, &fresh, store::now()).await
-}
-
-/// A keyed hash of a complainant identity, so the same complainant can be recognised without the address
-/// being readable (a plain SHA-256 of an e-mail address can be reversed by guessing addresses). Case and
-/// surrounding space do not matter.
-pub fn complainant_hash(key: &str, complainant: &str) -> Option<String> {
-    let normalized = complainant.trim().trim_matches(['<', '>']).to_lowercase();
-    if normalized.is_empty() {
-        return None;
-    }
-    let mut hasher = Sha256::new();
-    hasher.update(key.as_bytes());
-    hasher.update([0]);
-    hasher.update(normalized.as_bytes());
-    Some(hex::encode(hasher.finalize()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn complainant_hashes_ignore_case_and_brackets_but_depend_on_the_key() {
-        let a = complainant_hash("k1", "<Victim@Example.org>");
-        assert_eq!(a, complainant_hash("k1", " victim@example.org "));
-        assert_ne!(a, complainant_hash("k2", "victim@example.org"));
-        assert_ne!(a, complainant_hash("k1", "other@example.org"));
-        assert_eq!(complainant_hash("k1", " <> "), None);
-    }
-
-    #[test]
-    fn formats_are_named_as_stored() {
-        assert_eq!(format_name(Format::SpamCop), "spamcop");
-        assert_eq!(format_name(Format::BlocklistLog), "blocklist_log");
+    if let Err(e) = cases::place_messages(store, ids, recount).await {
+        tracing::error!(messages = ids.len(), error = %e, "reports stored, but they could not be put into cases");
     }
 }

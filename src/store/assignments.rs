@@ -100,11 +100,7 @@ const VIEW_SELECT: &str = "select a.assignment_id, a.customer_id, c.account_ref,
 /// Every prefix that can contain `ip`, in canonical text: the address itself (/32 or /128) down to /0.
 pub fn containing_prefixes(ip: std::net::IpAddr) -> Vec<String> {
     let max = if ip.is_ipv4() { 32 } else { 128 };
-    (0..=max)
-        .rev()
-        .filter_map(|len| IpNet::new(ip, len).ok())
-        .map(|net| net.trunc().to_string())
-        .collect()
+    (0..=max).rev().filter_map(|len| IpNet::new(ip, len).ok()).map(|net| net.trunc().to_string()).collect()
 }
 
 impl Store {
@@ -174,17 +170,27 @@ impl Store {
         })
     }
 
-    /// The assignments whose network can contain `ip` (every period and kind): what a lookup chooses from.
-    pub async fn assignments_containing(&self, ip: std::net::IpAddr) -> Result<Vec<Assignment>, StoreError> {
-        let prefixes = containing_prefixes(ip);
-        let sql = format!("select {COLUMNS} from assignment where network in ({})", placeholders(1, prefixes.len()));
-        let rows: Vec<AssignmentRow> = on_backend!(self, |pool| {
-            let mut q = sqlx::query_as(&sql);
-            for p in &prefixes {
-                q = q.bind(p);
-            }
-            q.fetch_all(pool).await?
-        });
+    /// The assignments whose network can contain any of `ips` (every period and kind): what lookups of
+    /// those addresses choose from. Each assignment comes once.
+    pub async fn assignments_containing(&self, ips: &[std::net::IpAddr]) -> Result<Vec<Assignment>, StoreError> {
+        let prefixes: Vec<String> = ips
+            .iter()
+            .flat_map(|&ip| containing_prefixes(ip))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let mut rows: Vec<AssignmentRow> = Vec::new();
+        for chunk in prefixes.chunks(super::IDS_PER_QUERY) {
+            let sql = format!("select {COLUMNS} from assignment where network in ({})", placeholders(1, chunk.len()));
+            let found: Vec<AssignmentRow> = on_backend!(self, |pool| {
+                let mut q = sqlx::query_as(&sql);
+                for p in chunk {
+                    q = q.bind(p);
+                }
+                q.fetch_all(pool).await?
+            });
+            rows.extend(found);
+        }
         rows.into_iter().map(Assignment::try_from).collect()
     }
 
@@ -216,7 +222,8 @@ impl Store {
 
     /// A customer's assignments, newest first.
     pub async fn customer_assignments(&self, customer_id: i64, limit: i64) -> Result<Vec<AssignmentView>, StoreError> {
-        let sql = format!("{VIEW_SELECT} where a.customer_id = $1 order by a.valid_from desc, a.assignment_id limit $2");
+        let sql =
+            format!("{VIEW_SELECT} where a.customer_id = $1 order by a.valid_from desc, a.assignment_id limit $2");
         let rows: Vec<ViewRow> =
             on_backend!(self, |pool| sqlx::query_as(&sql).bind(customer_id).bind(limit).fetch_all(pool).await?);
         Ok(rows.into_iter().map(AssignmentView::from).collect())

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{on_backend, Store, StoreError};
+use super::{on_backend, rows, Store, StoreError};
 use crate::domain::attribution::AttributionChangeView;
 
 /// A report as attribution needs it.
@@ -53,15 +53,16 @@ pub struct UnattributedRow {
     pub attribution_candidates: Option<String>,
 }
 
-const TO_ATTRIBUTE: &str = "select r.report_id, r.inbound_message_id, r.source_ip, r.source_port, r.incident_time, m.first_received_at, \
+const TO_ATTRIBUTE: &str =
+    "select r.report_id, r.inbound_message_id, r.source_ip, r.source_port, r.incident_time, m.first_received_at, \
     r.attribution, r.customer_id, r.assignment_id from report r \
     join inbound_message m on m.inbound_message_id = r.inbound_message_id";
 
 impl Store {
-    /// The reports of one message, to attribute after parsing.
-    pub async fn reports_to_attribute(&self, message_id: i64) -> Result<Vec<ReportToAttribute>, StoreError> {
-        let sql = format!("{TO_ATTRIBUTE} where r.inbound_message_id = $1 order by r.report_id");
-        Ok(on_backend!(self, |pool| sqlx::query_as(&sql).bind(message_id).fetch_all(pool).await?))
+    /// The reports of some messages, to attribute after parsing, by id.
+    pub async fn reports_to_attribute(&self, message_ids: &[i64]) -> Result<Vec<ReportToAttribute>, StoreError> {
+        let select = format!("{TO_ATTRIBUTE} where r.inbound_message_id in");
+        self.fetch_for_ids(&select, message_ids, "order by r.report_id").await
     }
 
     /// One page of all reports by id, for re-attributing everything after an import.
@@ -83,39 +84,82 @@ impl Store {
         change_reason: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        const UPDATE: &str = "update report set attribution = $2, customer_id = $3, assignment_id = $4, \
-            attribution_via = $5, attribution_candidates = $6, attribution_basis = $7, attributed_at = $8, \
-            updated_at = $8 where report_id = $1";
-        const CHANGE: &str = "insert into attribution_change (report_id, from_attribution, from_customer_id, \
-            to_attribution, to_customer_id, reason, changed_at, created_at, updated_at) \
-            values ($1, $2, $3, $4, $5, $6, $7, $7, $7)";
-        let candidates = serde_json::to_string(&record.candidates).unwrap_or_else(|_| "[]".to_owned());
+        self.set_attributions(&[(report, record)], change_reason, now).await
+    }
+
+    /// [`Store::set_attribution`] for several reports (each once), in one transaction.
+    pub async fn set_attributions(
+        &self,
+        changes: &[(&ReportToAttribute, &AttributionRecord)],
+        change_reason: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let update = |n: usize| {
+            format!(
+                "update report set attribution = v.column2, customer_id = v.column3, assignment_id = v.column4, \
+                 attribution_via = v.column5, attribution_candidates = v.column6, attribution_basis = v.column7, \
+                 attributed_at = v.column8, updated_at = v.column8 from (values {}) as v where report_id = v.column1",
+                rows::values(n, 8)
+            )
+        };
+        let change = |n: usize| {
+            format!(
+                "insert into attribution_change (report_id, from_attribution, from_customer_id, to_attribution, \
+                 to_customer_id, reason, changed_at, created_at, updated_at) values {}",
+                rows::values(n, 9)
+            )
+        };
+        // A change is recorded only for a report attributed before, to something else.
+        let recorded: Vec<(&ReportToAttribute, &AttributionRecord, &str)> = match change_reason {
+            None => Vec::new(),
+            Some(reason) => changes
+                .iter()
+                .filter(|(report, record)| {
+                    report.attribution.is_some()
+                        && (report.attribution.as_deref() != Some(record.attribution.as_str())
+                            || report.customer_id != record.customer_id)
+                })
+                .map(|&(report, record)| (report, record, reason))
+                .collect(),
+        };
         on_backend!(self, |pool| {
             let mut tx = pool.begin_with(super::begin_write(pool)).await?;
-            sqlx::query(UPDATE)
-                .bind(report.report_id)
-                .bind(&record.attribution)
-                .bind(record.customer_id)
-                .bind(record.assignment_id)
-                .bind(&record.via)
-                .bind(&candidates)
-                .bind(record.basis)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            let changed = report.attribution.as_deref() != Some(record.attribution.as_str())
-                || report.customer_id != record.customer_id;
-            if let (Some(reason), Some(_), true) = (change_reason, &report.attribution, changed) {
-                sqlx::query(CHANGE)
-                    .bind(report.report_id)
-                    .bind(&report.attribution)
-                    .bind(report.customer_id)
-                    .bind(&record.attribution)
-                    .bind(record.customer_id)
-                    .bind(reason)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
+            for chunk in changes.chunks(rows::per_statement(8)) {
+                let sql = update(chunk.len());
+                let mut q = sqlx::query(&sql);
+                for &(report, record) in chunk {
+                    let candidates = serde_json::to_string(&record.candidates).unwrap_or_else(|_| "[]".to_owned());
+                    q = q
+                        .bind(report.report_id)
+                        .bind(&record.attribution)
+                        .bind(record.customer_id)
+                        .bind(record.assignment_id)
+                        .bind(&record.via)
+                        .bind(candidates)
+                        .bind(record.basis)
+                        .bind(now);
+                }
+                q.execute(&mut *tx).await?;
+            }
+            for chunk in recorded.chunks(rows::per_statement(9)) {
+                let sql = change(chunk.len());
+                let mut q = sqlx::query(&sql);
+                for &(report, record, reason) in chunk {
+                    q = q
+                        .bind(report.report_id)
+                        .bind(&report.attribution)
+                        .bind(report.customer_id)
+                        .bind(&record.attribution)
+                        .bind(record.customer_id)
+                        .bind(reason)
+                        .bind(now)
+                        .bind(now)
+                        .bind(now);
+                }
+                q.execute(&mut *tx).await?;
             }
             tx.commit().await?;
             Ok(())

@@ -116,10 +116,14 @@ fn sort_expression(sort: CaseSort) -> &'static str {
         CaseSort::Reporters => "c.reporters",
         CaseSort::FirstSeen => "c.first_seen",
         CaseSort::LastSeen => "c.last_seen",
-        CaseSort::Last24h => "(select count(*) from report r where r.abuse_case_id = c.abuse_case_id \
-            and r.unique_in_case = $3 and r.incident_time >= $1)",
-        CaseSort::Last7d => "(select count(*) from report r where r.abuse_case_id = c.abuse_case_id \
-            and r.unique_in_case = $3 and r.incident_time >= $2)",
+        CaseSort::Last24h => {
+            "(select count(*) from report r where r.abuse_case_id = c.abuse_case_id \
+            and r.unique_in_case = $3 and r.incident_time >= $1)"
+        }
+        CaseSort::Last7d => {
+            "(select count(*) from report r where r.abuse_case_id = c.abuse_case_id \
+            and r.unique_in_case = $3 and r.incident_time >= $2)"
+        }
         CaseSort::Customer => "coalesce(cu.account_ref, '')",
         CaseSort::Ip => "c.source_ip",
         CaseSort::Type => "c.report_type",
@@ -133,11 +137,7 @@ impl Store {
     async fn case_addresses_in(&self, net: IpNet, limit: usize) -> Result<Vec<String>, StoreError> {
         const SQL: &str = "select distinct source_ip from abuse_case";
         let all: Vec<String> = on_backend!(self, |pool| sqlx::query_scalar(SQL).fetch_all(pool).await?);
-        Ok(all
-            .into_iter()
-            .filter(|ip| ip.parse::<IpAddr>().is_ok_and(|ip| net.contains(&ip)))
-            .take(limit)
-            .collect())
+        Ok(all.into_iter().filter(|ip| ip.parse::<IpAddr>().is_ok_and(|ip| net.contains(&ip))).take(limit).collect())
     }
 
     /// The `where` clause and its arguments for `filter`; `$1`–`$3` are reserved for the recent windows.
@@ -253,7 +253,11 @@ impl Store {
 
     /// Unique complaints in the recent windows for each of `case_ids`: three counts, each read from the
     /// `(abuse_case_id, unique_in_case, incident_time)` index alone over just its own window.
-    pub async fn recent_counts(&self, case_ids: &[i64], now: DateTime<Utc>) -> Result<HashMap<i64, RecentCounts>, StoreError> {
+    pub async fn recent_counts(
+        &self,
+        case_ids: &[i64],
+        now: DateTime<Utc>,
+    ) -> Result<HashMap<i64, RecentCounts>, StoreError> {
         let mut out: HashMap<i64, RecentCounts> = HashMap::new();
         if case_ids.is_empty() {
             return Ok(out);
@@ -287,11 +291,14 @@ impl Store {
 
     /// A page of a case's reports by id. The page's ids are chosen first (from the index), so a case of
     /// many thousands of reports costs the details of one page only.
-    pub async fn case_reports(&self, case_id: i64, limit: i64, offset: i64) -> Result<Vec<CaseReportRecord>, StoreError> {
+    pub async fn case_reports(
+        &self,
+        case_id: i64,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<CaseReportRecord>, StoreError> {
         const SQL: &str = "select r.report_id, r.inbound_message_id, r.reporter, r.reporter_ref, r.incident_time, \
-            m.first_received_at, \
-            (select count(*) from message_arrival a where a.inbound_message_id = r.inbound_message_id) as arrivals, \
-            r.duplicate_of, r.duplicate_reason, r.unique_in_case \
+            m.first_received_at, m.arrival_count as arrivals, r.duplicate_of, r.duplicate_reason, r.unique_in_case \
             from (select report_id from report where abuse_case_id = $1 order by report_id limit $2 offset $3) p \
             join report r on r.report_id = p.report_id \
             join inbound_message m on m.inbound_message_id = r.inbound_message_id order by r.report_id";
@@ -300,18 +307,20 @@ impl Store {
 
     /// `(moment, arrivals, unique)` of the reports of a case, or of all a customer's cases, seen since
     /// `from`, for the rate chart.
-    pub async fn rate_events(&self, scope: RateScope, from: DateTime<Utc>) -> Result<Vec<(DateTime<Utc>, i64, bool)>, StoreError> {
+    pub async fn rate_events(
+        &self,
+        scope: RateScope,
+        from: DateTime<Utc>,
+    ) -> Result<Vec<(DateTime<Utc>, i64, bool)>, StoreError> {
         let (column, id) = match scope {
             RateScope::Case(id) => ("abuse_case_id", id),
             RateScope::Customer(id) => ("customer_id", id),
         };
         let sql = format!(
-            // The message's arrival time is looked up only for reports without an incident time.
-            "select x.seen, x.arrivals, x.unique_in_case from (select coalesce(r.incident_time, \
-             (select m.first_received_at from inbound_message m where m.inbound_message_id = r.inbound_message_id)) as seen, \
-             r.unique_in_case, \
-             (select count(*) from message_arrival a where a.inbound_message_id = r.inbound_message_id) as arrivals \
-             from report r where r.{column} = $1 and r.abuse_case_id is not null) x where x.seen >= $2"
+            "select x.seen, x.arrivals, x.unique_in_case from (select coalesce(r.incident_time, m.first_received_at) \
+             as seen, r.unique_in_case, m.arrival_count as arrivals \
+             from report r join inbound_message m on m.inbound_message_id = r.inbound_message_id \
+             where r.{column} = $1 and r.abuse_case_id is not null) x where x.seen >= $2"
         );
         Ok(on_backend!(self, |pool| sqlx::query_as(&sql).bind(id).bind(from).fetch_all(pool).await?))
     }
@@ -329,14 +338,18 @@ impl Store {
             order by complainants desc, x.k limit $3";
         let rows: Vec<(String, i64, i64)> =
             on_backend!(self, |pool| sqlx::query_as(SQL).bind(case_id).bind(true).bind(limit).fetch_all(pool).await?);
-        Ok(rows.into_iter().map(|(k, n, c)| (k.trim().trim_start_matches('<').trim_end_matches('>').to_owned(), n, c)).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(k, n, c)| (k.trim().trim_start_matches('<').trim_end_matches('>').to_owned(), n, c))
+            .collect())
     }
 
     /// The first stored original message (evidence) of a case and when it arrived.
     pub async fn case_evidence(&self, case_id: i64) -> Result<Option<(String, DateTime<Utc>)>, StoreError> {
-        const SQL: &str = "select r.evidence, m.first_received_at from report r \
+        const SQL: &str = "select e.evidence, m.first_received_at from report r \
+            join report_evidence e on e.report_id = r.report_id \
             join inbound_message m on m.inbound_message_id = r.inbound_message_id \
-            where r.abuse_case_id = $1 and r.evidence is not null order by r.report_id limit 1";
+            where r.abuse_case_id = $1 order by r.report_id limit 1";
         Ok(on_backend!(self, |pool| sqlx::query_as(SQL).bind(case_id).fetch_optional(pool).await?))
     }
 

@@ -1,14 +1,16 @@
 //! Cases and duplicate links as stored: which case each report is in, which canonical report it copies and
 //! why, and the case counters.
 //!
-//! Counters are never incremented: each is recomputed from the case's reports in one transaction that first
-//! takes the case's row lock (a no-op update), so the last recount of a case always reads every report
-//! committed before it. Concurrent ingest therefore ends with counters equal to a recount, on SQLite (one
+//! Counters are never incremented: each is recomputed from the case's reports (one index holds all it
+//! reads, see migration 0007) in one transaction that first takes the case's row lock (a no-op update), so
+//! the last recount of a case always reads every report committed before it. Concurrent ingest therefore ends with counters equal to a recount, on SQLite (one
 //! writer at a time) and on PostgreSQL (row lock, then a fresh statement snapshot under read committed).
+
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 
-use super::{on_backend, Store, StoreError};
+use super::{on_backend, rows, Store, StoreError};
 
 /// A report as case placement and duplicate linking need it.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -62,13 +64,16 @@ impl CaseKey {
 }
 
 /// A case as placement sees it.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct CaseHandle {
     pub abuse_case_id: i64,
     pub status: String,
     pub closed_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
+
+/// When a case was closed, if it is.
+type ClosedAt = Option<DateTime<Utc>>;
 
 impl CaseHandle {
     /// Whether `ensure_case` created the case just now (an existing case keeps its creation time).
@@ -77,9 +82,7 @@ impl CaseHandle {
     }
 }
 
-const FACTS: &str = "select r.report_id, r.inbound_message_id, \
-    (select count(*) from message_arrival a where a.inbound_message_id = r.inbound_message_id) as arrivals, \
-    m.first_received_at, r.reporter, r.reporter_ref, r.role, r.source_ip, r.report_type, r.complainant_hash, \
+const FACTS: &str = "select r.report_id, r.inbound_message_id, m.arrival_count as arrivals, m.first_received_at, r.reporter, r.reporter_ref, r.role, r.source_ip, r.report_type, r.complainant_hash, \
     r.original_message_id, r.content_fingerprint, r.incident_time, r.customer_id, r.abuse_case_id, \
     r.duplicate_of, r.duplicate_reason, r.unique_in_case \
     from report r join inbound_message m on m.inbound_message_id = r.inbound_message_id";
@@ -88,10 +91,10 @@ const FACTS: &str = "select r.report_id, r.inbound_message_id, \
 const KEYS_PER_QUERY: usize = 100;
 
 impl Store {
-    /// The reports of one message, for placement.
-    pub async fn case_facts_of_message(&self, message_id: i64) -> Result<Vec<CaseFacts>, StoreError> {
-        let sql = format!("{FACTS} where r.inbound_message_id = $1 order by r.report_id");
-        Ok(on_backend!(self, |pool| sqlx::query_as(&sql).bind(message_id).fetch_all(pool).await?))
+    /// The reports of some messages, for placement, by id.
+    pub async fn case_facts_of_messages(&self, message_ids: &[i64]) -> Result<Vec<CaseFacts>, StoreError> {
+        let select = format!("{FACTS} where r.inbound_message_id in");
+        self.fetch_for_ids(&select, message_ids, "order by r.report_id").await
     }
 
     /// Reports sharing a reporter's reference (`(reporter, reporter_ref)`) or a complainant and original
@@ -137,39 +140,77 @@ impl Store {
         Ok(out)
     }
 
-    /// The case for `key`, created (status new) when there is none yet.
-    pub async fn ensure_case(&self, key: &CaseKey, now: DateTime<Utc>) -> Result<CaseHandle, StoreError> {
-        const SQL: &str = "insert into abuse_case (case_key, customer_id, source_ip, report_type, role, status, \
-            created_at, updated_at) values ($1, $2, $3, $4, $5, 'new', $6, $6) \
-            on conflict (case_key) do update set updated_at = abuse_case.updated_at \
-            returning abuse_case_id, status, closed_at, created_at";
-        Ok(on_backend!(self, |pool| sqlx::query_as(SQL)
-            .bind(key.text())
-            .bind(key.customer_id)
-            .bind(&key.source_ip)
-            .bind(&key.report_type)
-            .bind(&key.role)
-            .bind(now)
-            .fetch_one(pool)
-            .await?))
+    /// The case of each key (keys in any order, each once), created (status new) where there is none yet.
+    pub async fn ensure_cases(
+        &self,
+        keys: &[CaseKey],
+        now: DateTime<Utc>,
+    ) -> Result<HashMap<CaseKey, CaseHandle>, StoreError> {
+        let insert = |n: usize| {
+            format!(
+                "insert into abuse_case (case_key, customer_id, source_ip, report_type, role, status, created_at, \
+                 updated_at) values {} on conflict (case_key) do update set updated_at = abuse_case.updated_at \
+                 returning case_key, abuse_case_id, status, closed_at, created_at",
+                rows::values(n, 8)
+            )
+        };
+        // In key order, so concurrent placements lock rows in the same order on PostgreSQL.
+        let by_text: BTreeMap<String, &CaseKey> = keys.iter().map(|k| (k.text(), k)).collect();
+        let texts: Vec<(&String, &CaseKey)> = by_text.iter().map(|(t, k)| (t, *k)).collect();
+        let mut out = HashMap::with_capacity(keys.len());
+        for chunk in texts.chunks(rows::per_statement(8)) {
+            let sql = insert(chunk.len());
+            let rows: Vec<(String, i64, String, ClosedAt, DateTime<Utc>)> = on_backend!(self, |pool| {
+                let mut q = sqlx::query_as(&sql);
+                for &(text, key) in chunk {
+                    q = q
+                        .bind(text)
+                        .bind(key.customer_id)
+                        .bind(&key.source_ip)
+                        .bind(&key.report_type)
+                        .bind(&key.role)
+                        .bind("new")
+                        .bind(now)
+                        .bind(now);
+                }
+                q.fetch_all(pool).await?
+            });
+            for (text, abuse_case_id, status, closed_at, created_at) in rows {
+                if let Some(&key) = by_text.get(&text) {
+                    out.insert(key.clone(), CaseHandle { abuse_case_id, status, closed_at, created_at });
+                }
+            }
+        }
+        Ok(out)
     }
 
-    /// Stores where each report goes, in one transaction.
+    /// Stores where each report goes (each report once), in one transaction.
     pub async fn place_reports(&self, placements: &[Placement], now: DateTime<Utc>) -> Result<(), StoreError> {
-        const SQL: &str = "update report set abuse_case_id = $2, duplicate_of = $3, duplicate_reason = $4, \
-            unique_in_case = $5, updated_at = $6 where report_id = $1";
+        if placements.is_empty() {
+            return Ok(());
+        }
+        let update = |n: usize| {
+            format!(
+                "update report set abuse_case_id = v.column2, duplicate_of = v.column3, duplicate_reason = v.column4, \
+                 unique_in_case = v.column5, updated_at = v.column6 from (values {}) as v where report_id = v.column1",
+                rows::values(n, 6)
+            )
+        };
         on_backend!(self, |pool| {
             let mut tx = pool.begin_with(super::begin_write(pool)).await?;
-            for p in placements {
-                sqlx::query(SQL)
-                    .bind(p.report_id)
-                    .bind(p.case_id)
-                    .bind(p.duplicate_of)
-                    .bind(p.duplicate_reason)
-                    .bind(p.unique_in_case)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
+            for chunk in placements.chunks(rows::per_statement(6)) {
+                let sql = update(chunk.len());
+                let mut q = sqlx::query(&sql);
+                for p in chunk {
+                    q = q
+                        .bind(p.report_id)
+                        .bind(p.case_id)
+                        .bind(p.duplicate_of)
+                        .bind(p.duplicate_reason)
+                        .bind(p.unique_in_case)
+                        .bind(now);
+                }
+                q.execute(&mut *tx).await?;
             }
             tx.commit().await?;
             Ok::<(), StoreError>(())
@@ -209,11 +250,8 @@ impl Store {
             coalesce(sum(case when x.duplicate_reason = 'other_role' and not x.unique_in_case then 1 else 0 end), 0), \
             coalesce(sum(case when x.duplicate_reason = 're_report' and not x.unique_in_case then 1 else 0 end), 0), \
             min(x.seen), max(x.seen) \
-            from (select r.unique_in_case, r.complainant_hash, r.reporter, r.duplicate_reason, \
-                  (select count(*) from message_arrival a where a.inbound_message_id = r.inbound_message_id) as arrivals, \
-                  coalesce(r.incident_time, m.first_received_at) as seen \
-                  from report r join inbound_message m on m.inbound_message_id = r.inbound_message_id \
-                  where r.abuse_case_id = $1) x";
+            from (select r.unique_in_case, r.complainant_hash, r.reporter, r.duplicate_reason, r.arrivals, \
+                  r.seen_at as seen from report r where r.abuse_case_id = $1) x";
         const STORE: &str = "update abuse_case set stored_reports = $2, received = $3, unique_complaints = $4, \
             complainants = $5, reporters = $6, same_bytes = $7, mailbox_copies = $8, other_role = $9, \
             re_reports = $10, first_seen = $11, last_seen = $12, updated_at = $13 where abuse_case_id = $1";

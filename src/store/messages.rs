@@ -1,10 +1,12 @@
 //! Inbound messages: the raw bytes as received (once per distinct content), each arrival of them, and the
 //! outcome of parsing. Parsing never changes `raw_bytes`; a message row is never deleted.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{on_backend, Store, StoreError};
+use super::{on_backend, rows, Store, StoreError};
 
 /// The way a message reached the desk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -132,7 +134,7 @@ pub struct IntakeCounts {
 
 const SUMMARY_COLUMNS: &str = "m.inbound_message_id, m.sha256, m.size_bytes, m.first_received_at, m.parse_status, \
      m.parse_format, m.parse_detail, m.report_count, \
-     (select count(*) from message_arrival a where a.inbound_message_id = m.inbound_message_id) as arrivals, \
+     m.arrival_count as arrivals, \
      (select string_agg(d.recipient, ', ') from (select distinct a.recipient from message_arrival a \
       where a.inbound_message_id = m.inbound_message_id) d) as recipients";
 
@@ -142,42 +144,124 @@ impl Store {
     /// returns `Ok`, the message is durable.
     #[tracing::instrument(skip_all, fields(sha256 = %arrival.sha256, channel = arrival.channel.as_str()))]
     pub async fn record_arrival(&self, arrival: &NewArrival<'_>) -> Result<StoredArrival, StoreError> {
-        const INSERT: &str = "insert into inbound_message (sha256, size_bytes, raw_bytes, first_received_at, \
-                              created_at, updated_at) values ($1, $2, $3, $4, $4, $4) \
-                              on conflict (sha256) do nothing returning inbound_message_id";
-        const EXISTING: &str = "select inbound_message_id from inbound_message where sha256 = $1";
-        const ARRIVAL: &str = "insert into message_arrival (inbound_message_id, channel, recipient, received_at, \
-                               created_at, updated_at) values ($1, $2, $3, $4, $4, $4)";
-        let size = i64::try_from(arrival.raw.len()).unwrap_or(i64::MAX);
+        let stored = self.record_arrivals(std::slice::from_ref(arrival)).await?;
+        stored.into_iter().next().ok_or(StoreError::NotFound)
+    }
+
+    /// Records several arrivals in one transaction, in order, as [`Store::record_arrival`] does each: when
+    /// this returns `Ok`, every one of them is durable; on an error none is. The same bytes twice in one
+    /// call are stored once, the later arrival a copy.
+    #[tracing::instrument(skip_all, fields(arrivals = arrivals.len()))]
+    pub async fn record_arrivals(&self, arrivals: &[NewArrival<'_>]) -> Result<Vec<StoredArrival>, StoreError> {
+        if arrivals.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Each distinct content once per statement (PostgreSQL refuses to upsert one row twice in a
+        // statement), with how many of this call's arrivals carry it.
+        let mut first: HashMap<&str, usize> = HashMap::new();
+        let mut times: HashMap<&str, i64> = HashMap::new();
+        for (i, a) in arrivals.iter().enumerate() {
+            first.entry(a.sha256).or_insert(i);
+            *times.entry(a.sha256).or_default() += 1;
+        }
+        let mut distinct: Vec<usize> = first.values().copied().collect();
+        distinct.sort_unstable();
+        // The stored total afterwards equals this call's count exactly when the content is new.
+        let message = |rows: usize| {
+            format!(
+                "insert into inbound_message (sha256, size_bytes, first_received_at, created_at, updated_at, \
+                 arrival_count) values {} on conflict (sha256) do update \
+                 set arrival_count = inbound_message.arrival_count + excluded.arrival_count \
+                 returning sha256, inbound_message_id, arrival_count",
+                rows::values(rows, 6)
+            )
+        };
+        let body = |rows: usize| {
+            format!(
+                "insert into message_body (inbound_message_id, created_at, updated_at, raw_bytes) values {}",
+                rows::values(rows, 4)
+            )
+        };
+        let arrival = |rows: usize| {
+            format!(
+                "insert into message_arrival (inbound_message_id, channel, recipient, received_at, created_at, \
+                 updated_at) values {}",
+                rows::values(rows, 6)
+            )
+        };
         on_backend!(self, |pool| {
             let mut tx = pool.begin_with(super::begin_write(pool)).await?;
-            let inserted: Option<i64> = sqlx::query_scalar(INSERT)
-                .bind(arrival.sha256)
-                .bind(size)
-                .bind(arrival.raw)
-                .bind(arrival.received_at)
-                .fetch_optional(&mut *tx)
-                .await?;
-            let (id, copy) = match inserted {
-                Some(id) => (id, false),
-                None => (sqlx::query_scalar(EXISTING).bind(arrival.sha256).fetch_one(&mut *tx).await?, true),
-            };
-            sqlx::query(ARRIVAL)
-                .bind(id)
-                .bind(arrival.channel.as_str())
-                .bind(arrival.recipient)
-                .bind(arrival.received_at)
-                .execute(&mut *tx)
-                .await?;
+            let mut ids: HashMap<String, (i64, bool)> = HashMap::new();
+            for chunk in distinct.chunks(rows::per_statement(6)) {
+                let sql = message(chunk.len());
+                let mut q = sqlx::query_as::<_, (String, i64, i64)>(&sql);
+                for &i in chunk {
+                    let a = &arrivals[i];
+                    let size = i64::try_from(a.raw.len()).unwrap_or(i64::MAX);
+                    let n = times.get(a.sha256).copied().unwrap_or(1);
+                    q = q.bind(a.sha256).bind(size).bind(a.received_at).bind(a.received_at).bind(a.received_at).bind(n);
+                }
+                for (sha, id, total) in q.fetch_all(&mut *tx).await? {
+                    let new = times.get(sha.as_str()) == Some(&total);
+                    ids.insert(sha, (id, new));
+                }
+            }
+            let stored: Vec<StoredArrival> = arrivals
+                .iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    let (id, new) = ids.get(a.sha256).copied().ok_or(StoreError::NotFound)?;
+                    Ok(StoredArrival { inbound_message_id: id, copy: !(new && first.get(a.sha256) == Some(&i)) })
+                })
+                .collect::<Result<_, StoreError>>()?;
+            let fresh: Vec<(usize, i64)> =
+                stored.iter().enumerate().filter(|(_, s)| !s.copy).map(|(i, s)| (i, s.inbound_message_id)).collect();
+            // Bodies are large: a few per statement keep each statement's size modest.
+            for chunk in fresh.chunks(50) {
+                let sql = body(chunk.len());
+                let mut q = sqlx::query(&sql);
+                for &(i, id) in chunk {
+                    let a = &arrivals[i];
+                    q = q.bind(id).bind(a.received_at).bind(a.received_at).bind(a.raw);
+                }
+                q.execute(&mut *tx).await?;
+            }
+            // Reports already parsed from a message that arrived again carry its new arrival count.
+            let again: Vec<i64> = ids.values().filter(|(_, new)| !new).map(|&(id, _)| id).collect();
+            for chunk in again.chunks(super::IDS_PER_QUERY) {
+                let sql = super::reports::refresh_sql(chunk.len());
+                let mut q = sqlx::query(&sql);
+                for id in chunk {
+                    q = q.bind(id);
+                }
+                q.execute(&mut *tx).await?;
+            }
+            let all: Vec<(&NewArrival, i64)> =
+                arrivals.iter().zip(&stored).map(|(a, s)| (a, s.inbound_message_id)).collect();
+            for chunk in all.chunks(rows::per_statement(6)) {
+                let sql = arrival(chunk.len());
+                let mut q = sqlx::query(&sql);
+                for &(a, id) in chunk {
+                    q = q
+                        .bind(id)
+                        .bind(a.channel.as_str())
+                        .bind(a.recipient)
+                        .bind(a.received_at)
+                        .bind(a.received_at)
+                        .bind(a.received_at);
+                }
+                q.execute(&mut *tx).await?;
+            }
             tx.commit().await?;
-            Ok(StoredArrival { inbound_message_id: id, copy })
+            Ok(stored)
         })
     }
 
     /// The raw bytes of a message, exactly as received.
     pub async fn find_message_raw(&self, id: i64) -> Result<Option<Vec<u8>>, StoreError> {
-        const SQL: &str = "select raw_bytes from inbound_message where inbound_message_id = $1";
-        let raw: Option<Vec<u8>> = on_backend!(self, |pool| sqlx::query_scalar(SQL).bind(id).fetch_optional(pool).await?);
+        const SQL: &str = "select raw_bytes from message_body where inbound_message_id = $1";
+        let raw: Option<Vec<u8>> =
+            on_backend!(self, |pool| sqlx::query_scalar(SQL).bind(id).fetch_optional(pool).await?);
         Ok(raw)
     }
 
@@ -210,7 +294,12 @@ impl Store {
     }
 
     /// Ids of messages, oldest first, after `after_id`: all of them, or only those still pending.
-    pub async fn list_message_ids(&self, after_id: i64, pending_only: bool, limit: i64) -> Result<Vec<i64>, StoreError> {
+    pub async fn list_message_ids(
+        &self,
+        after_id: i64,
+        pending_only: bool,
+        limit: i64,
+    ) -> Result<Vec<i64>, StoreError> {
         const SQL: &str = "select inbound_message_id from inbound_message where inbound_message_id > $1 \
                            and ($2 = false or parse_status = 'pending') order by inbound_message_id limit $3";
         let ids = on_backend!(self, |pool| sqlx::query_scalar(SQL)
@@ -232,7 +321,8 @@ impl Store {
             (select count(*) from inbound_message where parse_status = 'unrecognised'), \
             (select count(*) from inbound_message where parse_status = 'failed'), \
             (select count(*) from report)";
-        let row: (i64, i64, i64, i64, i64, i64, i64) = on_backend!(self, |pool| sqlx::query_as(SQL).fetch_one(pool).await?);
+        let row: (i64, i64, i64, i64, i64, i64, i64) =
+            on_backend!(self, |pool| sqlx::query_as(SQL).fetch_one(pool).await?);
         Ok(IntakeCounts {
             messages: row.0,
             arrivals: row.1,

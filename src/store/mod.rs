@@ -18,6 +18,7 @@ mod ingest_tokens;
 mod messages;
 mod notifications;
 mod reports;
+mod rows;
 mod settings;
 mod signin_failures;
 mod users;
@@ -107,6 +108,9 @@ pub(crate) fn begin_write<P: WriteBegin>(_pool: &P) -> &'static str {
     P::BEGIN
 }
 
+/// At most this many ids or keys in one `in (…)` list, well under both databases' bind limits.
+pub(crate) const IDS_PER_QUERY: usize = 500;
+
 /// `NotFound` when an update or delete by key touched no row.
 pub(crate) fn found(rows_affected: u64) -> Result<(), StoreError> {
     if rows_affected == 0 {
@@ -148,7 +152,10 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
+            .busy_timeout(Duration::from_secs(5))
+            // 32 MiB of page cache per connection instead of SQLite's 2 MiB: bulk import writes into the
+            // report and message indexes all over, and every page that falls out of the cache is read again.
+            .pragma("cache_size", "-32768");
         if let Some(dir) = options.get_filename().parent() {
             if !dir.as_os_str().is_empty() {
                 std::fs::create_dir_all(dir).map_err(|e| StoreError::Db(sqlx::Error::Io(e)))?;

@@ -3,20 +3,22 @@
 //! together with the message's parse status, so the two never disagree. Reports entered by hand record who
 //! entered them and survive re-parsing (they take negative positions, parser reports 0, 1, 2, …).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::messages::ParseStatus;
-use super::{on_backend, Store, StoreError};
+use super::{on_backend, rows, Store, StoreError};
 use crate::domain::ids::UserId;
 use crate::ingest::ParsedReport;
 
 /// The outcome of parsing one message, ready to store.
 #[derive(Clone, Debug)]
-pub struct ParseOutcome<'a> {
+pub struct ParseOutcome {
     pub status: ParseStatus,
     /// The recognised format's name (`spamcop`, `arf`, …), when one was recognised.
-    pub format: Option<&'a str>,
+    pub format: Option<String>,
     /// The parse error, or the parser's warnings, for people to read.
     pub detail: Option<String>,
     /// The reports, each with the keyed hash of its complainant (if it names one).
@@ -65,48 +67,107 @@ pub struct StoredReport {
 
 const REPORT_COLUMNS: &str = "r.report_id, r.inbound_message_id, r.position, r.format, r.report_type, r.role, \
      r.source_ip, r.source_port, r.incident_time, r.reporter, r.reporter_ref, r.urls, r.original_message_id, \
-     r.content_fingerprint, r.complainant, r.complainant_hash, r.evidence, u.username as entered_by, \
+     r.content_fingerprint, r.complainant, r.complainant_hash, e.evidence, u.username as entered_by, \
      r.attribution, r.customer_id, c.account_ref as customer_ref, c.name as customer_name, r.attribution_via";
-const REPORT_FROM: &str = "report r left join app_user u on u.user_id = r.entered_by \
-     left join customer c on c.customer_id = r.customer_id";
+const REPORT_FROM: &str = "report r left join report_evidence e on e.report_id = r.report_id \
+     left join app_user u on u.user_id = r.entered_by left join customer c on c.customer_id = r.customer_id";
 
-/// The insert both parser and manual reports go through.
-const INSERT: &str = "insert into report (inbound_message_id, position, format, report_type, role, \
-    source_ip, source_port, incident_time, reporter, reporter_ref, urls, original_message_id, \
-    content_fingerprint, complainant, complainant_hash, evidence, entered_by, created_at, updated_at) \
-    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)";
+/// One report to insert: its message and position there, the format that produced it, the report, its
+/// complainant's keyed hash, and who entered it (manual reports).
+struct ReportRow<'a> {
+    message_id: i64,
+    position: i32,
+    format: &'a str,
+    report: &'a ParsedReport,
+    hash: Option<&'a str>,
+    entered_by: Option<i64>,
+}
 
-/// Binds one report to [`INSERT`] and runs it on `$conn`.
-macro_rules! insert_report {
-    ($conn:expr, $message_id:expr, $position:expr, $format:expr, $report:expr, $hash:expr, $entered_by:expr, $now:expr) => {{
-        let report: &ParsedReport = $report;
-        sqlx::query(INSERT)
-            .bind($message_id)
-            .bind($position)
-            .bind($format)
-            .bind(enum_name(&report.report_type))
-            .bind(enum_name(&report.role))
-            .bind(report.source_ip.to_string())
-            .bind(report.source_port.map(i32::from))
-            .bind(report.incident_time)
-            .bind(&report.reporter)
-            .bind(&report.reporter_ref)
-            .bind(serde_json::to_string(&report.urls).unwrap_or_else(|_| "[]".to_owned()))
-            .bind(&report.original_message_id)
-            .bind(&report.content_fingerprint)
-            .bind(&report.complainant)
-            .bind($hash)
-            .bind(&report.evidence)
-            .bind($entered_by)
-            .bind($now)
-            .execute($conn)
-            .await?
+/// Inserts `$rows` (a `&[ReportRow]`) on `$tx`, each with its evidence, and gives their new ids in order.
+/// Both parser and manual reports go through here.
+macro_rules! insert_reports {
+    ($tx:expr, $rows:expr, $now:expr) => {{
+        let new_rows: &[ReportRow] = $rows;
+        let now: DateTime<Utc> = $now;
+        let mut ids: Vec<i64> = Vec::with_capacity(new_rows.len());
+        for chunk in new_rows.chunks(rows::per_statement(18)) {
+            let sql = format!(
+                "insert into report (inbound_message_id, position, format, report_type, role, source_ip, \
+                 source_port, incident_time, reporter, reporter_ref, urls, original_message_id, \
+                 content_fingerprint, complainant, complainant_hash, entered_by, created_at, updated_at) \
+                 values {} returning report_id, inbound_message_id, position",
+                rows::values(chunk.len(), 18)
+            );
+            let mut q = sqlx::query_as::<_, (i64, i64, i32)>(&sql);
+            for row in chunk {
+                let report = row.report;
+                q = q
+                    .bind(row.message_id)
+                    .bind(row.position)
+                    .bind(row.format)
+                    .bind(enum_name(&report.report_type))
+                    .bind(enum_name(&report.role))
+                    .bind(report.source_ip.to_string())
+                    .bind(report.source_port.map(i32::from))
+                    .bind(report.incident_time)
+                    .bind(&report.reporter)
+                    .bind(&report.reporter_ref)
+                    .bind(serde_json::to_string(&report.urls).unwrap_or_else(|_| "[]".to_owned()))
+                    .bind(&report.original_message_id)
+                    .bind(&report.content_fingerprint)
+                    .bind(&report.complainant)
+                    .bind(row.hash)
+                    .bind(row.entered_by)
+                    .bind(now)
+                    .bind(now);
+            }
+            // The order of `returning` rows is not promised: match them by (message, position).
+            let returned: HashMap<(i64, i32), i64> =
+                q.fetch_all(&mut *$tx).await?.into_iter().map(|(id, m, p)| ((m, p), id)).collect();
+            for row in chunk {
+                ids.push(returned.get(&(row.message_id, row.position)).copied().ok_or(StoreError::NotFound)?);
+            }
+        }
+        let evidence: Vec<(i64, &str)> =
+            new_rows.iter().zip(&ids).filter_map(|(r, &id)| r.report.evidence.as_deref().map(|e| (id, e))).collect();
+        // Evidence can be large: a few per statement keep each statement's size modest.
+        for chunk in evidence.chunks(50) {
+            let sql = format!(
+                "insert into report_evidence (report_id, created_at, updated_at, evidence) values {}",
+                rows::values(chunk.len(), 4)
+            );
+            let mut q = sqlx::query(&sql);
+            for &(id, text) in chunk {
+                q = q.bind(id).bind(now).bind(now).bind(text);
+            }
+            q.execute(&mut *$tx).await?;
+        }
+        ids
     }};
 }
 
-/// Keeps a message's report count equal to its reports, whoever made them.
-const RECOUNT: &str = "update inbound_message set report_count = \
-    (select count(*) from report where inbound_message_id = $1), updated_at = $2 where inbound_message_id = $1";
+/// Copies onto the reports of the messages `$1`, `$2`, … what a case recount reads of their message: how
+/// many times it arrived and, for a report without an incident time, its first arrival.
+pub(super) fn refresh_sql(messages: usize) -> String {
+    format!(
+        "update report set arrivals = (select m.arrival_count from inbound_message m \
+         where m.inbound_message_id = report.inbound_message_id), \
+         seen_at = coalesce(incident_time, (select m.first_received_at from inbound_message m \
+         where m.inbound_message_id = report.inbound_message_id)) \
+         where inbound_message_id in ({})",
+        super::customers::placeholders(1, messages)
+    )
+}
+
+/// Keeps the report counts of the messages `$2`, `$3`, … equal to their reports, whoever made them.
+fn recount_sql(messages: usize) -> String {
+    format!(
+        "update inbound_message set report_count = (select count(*) from report r \
+         where r.inbound_message_id = inbound_message.inbound_message_id), updated_at = $1 \
+         where inbound_message_id in ({})",
+        super::customers::placeholders(2, messages)
+    )
+}
 
 /// The snake_case name serde gives a unit enum variant (the names the API and database use).
 fn enum_name<T: Serialize>(value: &T) -> String {
@@ -119,36 +180,109 @@ impl Store {
     pub async fn store_parse_outcome(
         &self,
         message_id: i64,
-        outcome: &ParseOutcome<'_>,
+        outcome: &ParseOutcome,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        const DELETE: &str = "delete from report where inbound_message_id = $1 and entered_by is null";
-        const STATUS: &str = "update inbound_message set parse_status = $2, parse_format = $3, parse_detail = $4, \
-            parsed_at = $5, updated_at = $5 where inbound_message_id = $1";
-        let format = outcome.format.unwrap_or("unknown");
+        self.store_parse_outcomes(&[(message_id, outcome)], now).await
+    }
+
+    /// [`Store::store_parse_outcome`] for several messages (each once) in one transaction: all are stored,
+    /// or (on an error) none.
+    #[tracing::instrument(skip_all, fields(messages = outcomes.len()))]
+    pub async fn store_parse_outcomes(
+        &self,
+        outcomes: &[(i64, &ParseOutcome)],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        if outcomes.is_empty() {
+            return Ok(());
+        }
+        let status = |n: usize| {
+            format!(
+                "update inbound_message set parse_status = v.column2, parse_format = v.column3, \
+                 parse_detail = v.column4, parsed_at = v.column5, updated_at = v.column5 \
+                 from (values {}) as v where inbound_message_id = v.column1",
+                rows::values(n, 5)
+            )
+        };
+        let delete = |n: usize| {
+            format!(
+                "delete from report where entered_by is null and inbound_message_id in ({})",
+                super::customers::placeholders(1, n)
+            )
+        };
+        let reports: Vec<ReportRow> = outcomes
+            .iter()
+            .flat_map(|&(message_id, outcome)| {
+                let format = outcome.format.as_deref().unwrap_or("unknown");
+                outcome.reports.iter().enumerate().map(move |(position, (report, hash))| ReportRow {
+                    message_id,
+                    position: i32::try_from(position).unwrap_or(i32::MAX),
+                    format,
+                    report,
+                    hash: hash.as_deref(),
+                    entered_by: None,
+                })
+            })
+            .collect();
+        let ids: Vec<i64> = outcomes.iter().map(|&(id, _)| id).collect();
         on_backend!(self, |pool| {
             let mut tx = pool.begin_with(super::begin_write(pool)).await?;
-            let done = sqlx::query(STATUS)
-                .bind(message_id)
-                .bind(outcome.status.as_str())
-                .bind(outcome.format)
-                .bind(&outcome.detail)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if done == 0 {
-                return Err(StoreError::NotFound);
+            for chunk in outcomes.chunks(rows::per_statement(5)) {
+                let sql = status(chunk.len());
+                let mut q = sqlx::query(&sql);
+                for &(message_id, outcome) in chunk {
+                    q = q
+                        .bind(message_id)
+                        .bind(outcome.status.as_str())
+                        .bind(&outcome.format)
+                        .bind(&outcome.detail)
+                        .bind(now);
+                }
+                let done = q.execute(&mut *tx).await?.rows_affected();
+                if usize::try_from(done).ok() != Some(chunk.len()) {
+                    return Err(StoreError::NotFound);
+                }
             }
-            sqlx::query(DELETE).bind(message_id).execute(&mut *tx).await?;
-            for (position, (report, hash)) in outcome.reports.iter().enumerate() {
-                let position = i32::try_from(position).unwrap_or(i32::MAX);
-                insert_report!(&mut *tx, message_id, position, format, report, hash, None::<i64>, now);
+            for chunk in ids.chunks(super::IDS_PER_QUERY) {
+                let sql = delete(chunk.len());
+                let mut q = sqlx::query(&sql);
+                for id in chunk {
+                    q = q.bind(id);
+                }
+                q.execute(&mut *tx).await?;
             }
-            sqlx::query(RECOUNT).bind(message_id).bind(now).execute(&mut *tx).await?;
+            insert_reports!(tx, &reports, now);
+            for chunk in ids.chunks(super::IDS_PER_QUERY) {
+                let sql = refresh_sql(chunk.len());
+                let mut q = sqlx::query(&sql);
+                for id in chunk {
+                    q = q.bind(id);
+                }
+                q.execute(&mut *tx).await?;
+            }
+            for chunk in ids.chunks(super::IDS_PER_QUERY) {
+                let sql = recount_sql(chunk.len());
+                let mut q = sqlx::query(&sql).bind(now);
+                for id in chunk {
+                    q = q.bind(id);
+                }
+                q.execute(&mut *tx).await?;
+            }
             tx.commit().await?;
             Ok(())
         })
+    }
+
+    /// Copies onto every report what a case recount reads of its message (see [`refresh_sql`]), for
+    /// `abusedesk recount`: the copies are kept in step as messages arrive, and this settles any that a
+    /// race between two processes left behind. Returns how many reports were looked at.
+    pub async fn refresh_report_facts(&self) -> Result<u64, StoreError> {
+        const SQL: &str = "update report set arrivals = (select m.arrival_count from inbound_message m \
+            where m.inbound_message_id = report.inbound_message_id), \
+            seen_at = coalesce(incident_time, (select m.first_received_at from inbound_message m \
+            where m.inbound_message_id = report.inbound_message_id))";
+        Ok(on_backend!(self, |pool| sqlx::query(SQL).execute(pool).await?.rows_affected()))
     }
 
     /// Adds a report a person entered for a message (typically one no parser understood), recording who.
@@ -163,7 +297,6 @@ impl Store {
         const EXISTS: &str = "select count(*) from inbound_message where inbound_message_id = $1";
         const NEXT: &str = "select coalesce(min(position), 0) - 1 from report where inbound_message_id = $1 \
                             and position < 0";
-        const LAST: &str = "select report_id from report where inbound_message_id = $1 and position = $2";
         on_backend!(self, |pool| {
             let mut tx = pool.begin_with(super::begin_write(pool)).await?;
             let exists: i64 = sqlx::query_scalar(EXISTS).bind(message_id).fetch_one(&mut *tx).await?;
@@ -171,9 +304,18 @@ impl Store {
                 return Err(StoreError::NotFound);
             }
             let position: i32 = sqlx::query_scalar(NEXT).bind(message_id).fetch_one(&mut *tx).await?;
-            insert_report!(&mut *tx, message_id, position, "manual", report, None::<String>, Some(entered_by.0), now);
-            sqlx::query(RECOUNT).bind(message_id).bind(now).execute(&mut *tx).await?;
-            let id: i64 = sqlx::query_scalar(LAST).bind(message_id).bind(position).fetch_one(&mut *tx).await?;
+            let row = ReportRow {
+                message_id,
+                position,
+                format: "manual",
+                report,
+                hash: None,
+                entered_by: Some(entered_by.0),
+            };
+            let id =
+                insert_reports!(tx, std::slice::from_ref(&row), now).first().copied().ok_or(StoreError::NotFound)?;
+            sqlx::query(&refresh_sql(1)).bind(message_id).execute(&mut *tx).await?;
+            sqlx::query(&recount_sql(1)).bind(now).bind(message_id).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(id)
         })
@@ -181,9 +323,8 @@ impl Store {
 
     /// The reports parsed from one message, in the order the message gave them.
     pub async fn list_message_reports(&self, message_id: i64) -> Result<Vec<StoredReport>, StoreError> {
-        let sql = format!(
-            "select {REPORT_COLUMNS} from {REPORT_FROM} where r.inbound_message_id = $1 order by r.position"
-        );
+        let sql =
+            format!("select {REPORT_COLUMNS} from {REPORT_FROM} where r.inbound_message_id = $1 order by r.position");
         let rows = on_backend!(self, |pool| sqlx::query_as(&sql).bind(message_id).fetch_all(pool).await?);
         Ok(rows)
     }

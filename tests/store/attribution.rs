@@ -81,7 +81,12 @@ async fn assignments_are_stored_once_found_by_prefix_and_may_be_closed_later() {
         let rows = vec![
             holding(a, block("10.0.0.0/24"), "2003-01-01T00:00:00Z", None),
             holding(b, AssignmentKind::Lease("10.0.0.1".parse().unwrap()), "2003-06-19T00:00:00Z", None),
-            holding(b, AssignmentKind::Cgnat { ip: "10.0.1.1".parse().unwrap(), ports: (1024, 2047) }, "2003-01-01T00:00:00Z", None),
+            holding(
+                b,
+                AssignmentKind::Cgnat { ip: "10.0.1.1".parse().unwrap(), ports: (1024, 2047) },
+                "2003-01-01T00:00:00Z",
+                None,
+            ),
             holding(a, block("2001:db8:100::/56"), "2003-01-01T00:00:00Z", None),
         ];
         let dry = s.upsert_assignments(&rows, true, now).await.unwrap();
@@ -92,17 +97,24 @@ async fn assignments_are_stored_once_found_by_prefix_and_may_be_closed_later() {
         let again = s.upsert_assignments(&rows, false, now).await.unwrap();
         assert_eq!((again.added, again.updated, again.unchanged), (0, 0, 4));
         // The lease's session ended: the same row with an end is an update, not a second lease.
-        let closed = holding(b, AssignmentKind::Lease("10.0.0.1".parse().unwrap()), "2003-06-19T00:00:00Z", Some("2003-06-20T00:00:00Z"));
+        let closed = holding(
+            b,
+            AssignmentKind::Lease("10.0.0.1".parse().unwrap()),
+            "2003-06-19T00:00:00Z",
+            Some("2003-06-20T00:00:00Z"),
+        );
         let update = s.upsert_assignments(&[closed], false, now).await.unwrap();
         assert_eq!((update.added, update.updated), (0, 1));
 
-        let near = s.assignments_containing("10.0.0.1".parse().unwrap()).await.unwrap();
+        let near = s.assignments_containing(&["10.0.0.1".parse().unwrap()]).await.unwrap();
         assert_eq!(near.len(), 2, "the /24 and the lease, not the CGNAT address next door");
         let lease = near.iter().find(|x| matches!(x.kind, AssignmentKind::Lease(_))).unwrap();
         assert_eq!(lease.valid_to, Some(t("2003-06-20T00:00:00Z")));
-        let v6 = s.assignments_containing("2001:db8:100:ff::1".parse().unwrap()).await.unwrap();
+        let v6 = s.assignments_containing(&["2001:db8:100:ff::1".parse().unwrap()]).await.unwrap();
         assert_eq!(v6.len(), 1);
-        assert!(s.assignments_containing("2001:db8:101::1".parse().unwrap()).await.unwrap().is_empty());
+        assert!(s.assignments_containing(&["2001:db8:101::1".parse().unwrap()]).await.unwrap().is_empty());
+        let both = ["10.0.0.1".parse().unwrap(), "2001:db8:100:ff::1".parse().unwrap(), "10.0.0.1".parse().unwrap()];
+        assert_eq!(s.assignments_containing(&both).await.unwrap().len(), 3, "several addresses at once, each row once");
 
         let all = s.all_assignments().await.unwrap();
         assert_eq!(all.len(), 4);
@@ -130,10 +142,16 @@ async fn a_report_is_attributed_at_ingest_by_its_incident_time() {
         // B's lease ended exactly at the incident ([from, to) excludes it); A's /24 covers it.
         let rows = vec![
             holding(ids["A"], block("10.0.0.0/24"), "2003-01-01T00:00:00Z", None),
-            holding(ids["B"], AssignmentKind::Lease("10.0.0.1".parse().unwrap()), "2003-06-01T00:00:00Z", Some(INCIDENT)),
+            holding(
+                ids["B"],
+                AssignmentKind::Lease("10.0.0.1".parse().unwrap()),
+                "2003-06-01T00:00:00Z",
+                Some(INCIDENT),
+            ),
         ];
         s.upsert_assignments(&rows, false, now).await.unwrap();
-        let receipt = intake::receive(&s, SPAMCOP, Channel::Mta, None, intake::DEFAULT_MAX_MESSAGE_BYTES).await.unwrap();
+        let receipt =
+            intake::receive(&s, SPAMCOP, Channel::Mta, None, intake::DEFAULT_MAX_MESSAGE_BYTES).await.unwrap();
         let reports = s.list_message_reports(receipt.inbound_message_id).await.unwrap();
         assert_eq!(reports.len(), 1);
         assert_eq!(reports[0].attribution.as_deref(), Some("customer"));
@@ -149,7 +167,8 @@ async fn a_report_is_attributed_at_ingest_by_its_incident_time() {
 #[tokio::test]
 async fn a_late_import_attributes_a_waiting_report_and_records_the_change() {
     on_each_backend(|s: Store| async move {
-        let receipt = intake::receive(&s, SPAMCOP, Channel::Mta, None, intake::DEFAULT_MAX_MESSAGE_BYTES).await.unwrap();
+        let receipt =
+            intake::receive(&s, SPAMCOP, Channel::Mta, None, intake::DEFAULT_MAX_MESSAGE_BYTES).await.unwrap();
         let (queue, total) = s.list_unattributed(10, 0).await.unwrap();
         assert_eq!(total, 1);
         assert_eq!(queue[0].attribution, "no_assignment");
@@ -157,7 +176,8 @@ async fn a_late_import_attributes_a_waiting_report_and_records_the_change() {
         assert_eq!(queue[0].incident_time, Some(t(INCIDENT)));
 
         let customers = b"account_ref,name,emails,status,notes\nL-7,Late Customer,noc@late.example,active,\n";
-        let req = |kind, file_name, bytes, dry_run| ImportRequest { kind, file_name, bytes, dry_run, imported_by: "tester" };
+        let req =
+            |kind, file_name, bytes, dry_run| ImportRequest { kind, file_name, bytes, dry_run, imported_by: "tester" };
         holdings::import(&s, &req(ImportKind::Customers, "c.csv", customers, false)).await.unwrap();
         let file = b"account_ref,kind,network,port_from,port_to,valid_from,valid_to\n\
                      L-7,static,10.0.0.0/29,,,2003-01-01,\nNOBODY,static,10.9.0.0/16,,,2003-01-01,\n";
@@ -212,7 +232,7 @@ async fn attribution_records_only_real_changes_and_import_runs_round_trip() {
         s.set_attribution(&report, &outside, Some("address space added"), now).await.unwrap();
         let changes = s.list_attribution_changes(None, 10).await.unwrap();
         assert_eq!((changes[0].from.as_str(), changes[0].to.as_str()), ("no assignment", "outside address space"));
-        assert_eq!(s.reports_to_attribute(report_message(&s).await).await.unwrap().len(), 1);
+        assert_eq!(s.reports_to_attribute(&[report_message(&s).await]).await.unwrap().len(), 1);
 
         let errors = [RowProblem { line: 4, message: "bad".to_owned() }];
         let conflicts = ["A and B: lease 10.0.0.1".to_owned()];

@@ -100,7 +100,8 @@ async fn copies_re_reports_and_campaigns_are_counted_honestly_and_the_queue_find
         // report 2 once.
         let first = spamcop(7_301_000_001, SPAMMER, "abuse@isp.example", hours(30));
         receive(&s, &first, "abuse@isp.example").await;
-        receive(&s, &spamcop(7_301_000_001, SPAMMER, "postmaster@isp.example", hours(30)), "postmaster@isp.example").await;
+        receive(&s, &spamcop(7_301_000_001, SPAMMER, "postmaster@isp.example", hours(30)), "postmaster@isp.example")
+            .await;
         receive(&s, &first, "abuse@isp.example").await;
         receive(&s, &spamcop(7_301_000_002, SPAMMER, "abuse@isp.example", hours(3)), "abuse@isp.example").await;
         // One newsletter reported by two readers; reader a reports it a second time a day later.
@@ -118,7 +119,10 @@ async fn copies_re_reports_and_campaigns_are_counted_honestly_and_the_queue_find
         assert_eq!((spam.reporters, spam.re_reports, spam.other_role), (1, 0, 0));
         let news = case_at(&s, NEWSLETTER).await;
         assert_eq!((news.received, news.unique_complaints, news.re_reports, news.complainants), (3, 2, 1, 2));
-        assert_eq!(s.case_campaigns(news.abuse_case_id, 10).await.unwrap(), [("issue-48@news.example".to_owned(), 3, 2)]);
+        assert_eq!(
+            s.case_campaigns(news.abuse_case_id, 10).await.unwrap(),
+            [("issue-48@news.example".to_owned(), 3, 2)]
+        );
 
         let detail = case_views::case_detail(&s, spam.abuse_case_id, abusedesk::triage::rates::Granularity::Hour, now)
             .await
@@ -175,6 +179,7 @@ async fn copies_re_reports_and_campaigns_are_counted_honestly_and_the_queue_find
         assert_eq!(log[1].detail, "new → closed");
 
         // Placing everything again changes nothing: the counters already equal a recount.
+        assert_eq!(s.refresh_report_facts().await.unwrap(), 7, "every report is looked at");
         let again = cases::place_all(&s).await.unwrap();
         assert_eq!(again.reports, 0);
         assert_eq!(case_at(&s, SPAMMER).await.received, 5);
@@ -189,13 +194,28 @@ async fn cases_are_assigned_in_bulk_and_rates_use_imported_volumes_and_threshold
         let now = store::now();
         for (i, reader) in ["a", "b", "c"].into_iter().enumerate() {
             let h = 10 + i64::try_from(i).unwrap();
-            receive(&s, &arf(NEWSLETTER, reader, "issue-49", now - Duration::hours(h), now - Duration::hours(h)), "fbl@isp.example").await;
+            receive(
+                &s,
+                &arf(NEWSLETTER, reader, "issue-49", now - Duration::hours(h), now - Duration::hours(h)),
+                "fbl@isp.example",
+            )
+            .await;
         }
-        receive(&s, &spamcop(7_301_000_009, SPAMMER, "abuse@isp.example", now - Duration::hours(2)), "abuse@isp.example").await;
+        receive(
+            &s,
+            &spamcop(7_301_000_009, SPAMMER, "abuse@isp.example", now - Duration::hours(2)),
+            "abuse@isp.example",
+        )
+        .await;
         let (news, spam) = (case_at(&s, NEWSLETTER).await, case_at(&s, SPAMMER).await);
 
         let alex = abusedesk::auth::accounts::create_account_with_password(
-            &s, "alex", "Alex", abusedesk::domain::role::Role::Analyst, "alex-long-password", false,
+            &s,
+            "alex",
+            "Alex",
+            abusedesk::domain::role::Role::Analyst,
+            "alex-long-password",
+            false,
         )
         .await
         .unwrap();
@@ -254,7 +274,12 @@ async fn counters_equal_an_independent_recount_after_concurrent_ingest() {
                     ids.push(receive(&s, &arf(NEWSLETTER, &reader, "issue-50", at, sent), "fbl@isp.example").await);
                 }
                 // An MTA retry of this writer's first message: the same bytes again.
-                let first = spamcop(7_400_000_000 + w * 100, SPAMMER, "abuse@isp.example", now - Duration::minutes(i64::try_from(w * 10).unwrap()));
+                let first = spamcop(
+                    7_400_000_000 + w * 100,
+                    SPAMMER,
+                    "abuse@isp.example",
+                    now - Duration::minutes(i64::try_from(w * 10).unwrap()),
+                );
                 ids.push(receive(&s, &first, "abuse@isp.example").await);
                 ids
             }));
@@ -277,10 +302,7 @@ async fn counters_equal_an_independent_recount_after_concurrent_ingest() {
 
         // The independent recount: every report's facts, links computed afresh over all of them, counted
         // per case with the pure rules.
-        let mut facts = Vec::new();
-        for m in &messages {
-            facts.extend(s.case_facts_of_message(*m).await.unwrap());
-        }
+        let facts = s.case_facts_of_messages(&messages).await.unwrap();
         let all: Vec<_> = facts.iter().map(cases::report_facts).collect();
         let links = link_duplicates(&all);
         let mut by_case: HashMap<i64, Vec<_>> = HashMap::new();

@@ -16,7 +16,8 @@ async fn the_same_bytes_are_stored_once_and_every_arrival_is_counted() {
     on_each_backend(|s: Store| async move {
         let first = s.record_arrival(&arrival(AOL, "aaa", Channel::Mta, Some("abuse@example.net"))).await.unwrap();
         assert!(!first.copy);
-        let again = s.record_arrival(&arrival(AOL, "aaa", Channel::Import, Some("postmaster@example.net"))).await.unwrap();
+        let again =
+            s.record_arrival(&arrival(AOL, "aaa", Channel::Import, Some("postmaster@example.net"))).await.unwrap();
         assert_eq!(again.inbound_message_id, first.inbound_message_id);
         assert!(again.copy);
         let other = s.record_arrival(&arrival(b"Subject: x\n\ny", "bbb", Channel::Api, None)).await.unwrap();
@@ -46,7 +47,7 @@ async fn a_parse_outcome_replaces_the_reports_and_sets_the_status() {
         let parsed = parse_message(AOL).unwrap();
         assert_eq!(parsed.reports.len(), 1);
         let reports = parsed.reports.iter().cloned().map(|r| (r, Some("hash-1".to_owned()))).collect::<Vec<_>>();
-        let outcome = ParseOutcome { status: ParseStatus::Parsed, format: Some("arf"), detail: None, reports };
+        let outcome = ParseOutcome { status: ParseStatus::Parsed, format: Some("arf".into()), detail: None, reports };
         s.store_parse_outcome(id, &outcome, store::now()).await.unwrap();
         // Twice: re-parsing replaces, it does not add.
         s.store_parse_outcome(id, &outcome, store::now()).await.unwrap();
@@ -68,7 +69,12 @@ async fn a_parse_outcome_replaces_the_reports_and_sets_the_status() {
         assert_eq!(summary.report_count, 1);
         assert_eq!(s.find_message_raw(id).await.unwrap().unwrap(), AOL, "parsing leaves the bytes alone");
 
-        let none = ParseOutcome { status: ParseStatus::Unrecognised, format: None, detail: Some("no parser".into()), reports: vec![] };
+        let none = ParseOutcome {
+            status: ParseStatus::Unrecognised,
+            format: None,
+            detail: Some("no parser".into()),
+            reports: vec![],
+        };
         s.store_parse_outcome(id, &none, store::now()).await.unwrap();
         assert!(s.list_message_reports(id).await.unwrap().is_empty());
         assert!(matches!(s.store_parse_outcome(424_242, &none, store::now()).await, Err(StoreError::NotFound)));
@@ -83,7 +89,12 @@ async fn messages_are_listed_newest_first_by_status_and_ids_oldest_first() {
         for i in 0..3 {
             let raw = format!("Subject: {i}\n\nbody");
             let sha = format!("sha{i}");
-            ids.push(s.record_arrival(&arrival(raw.as_bytes(), &sha, Channel::Import, None)).await.unwrap().inbound_message_id);
+            ids.push(
+                s.record_arrival(&arrival(raw.as_bytes(), &sha, Channel::Import, None))
+                    .await
+                    .unwrap()
+                    .inbound_message_id,
+            );
         }
         let none = ParseOutcome { status: ParseStatus::Unrecognised, format: None, detail: None, reports: vec![] };
         s.store_parse_outcome(ids[1], &none, store::now()).await.unwrap();
@@ -143,7 +154,11 @@ async fn reports_entered_by_hand_record_who_and_survive_reparsing() {
             customer_id: None,
         };
         let alex = s.insert_user(&user, now).await.unwrap();
-        let id = s.record_arrival(&arrival(b"Subject: ssh\n\nhammering", "ccc", Channel::Mta, None)).await.unwrap().inbound_message_id;
+        let id = s
+            .record_arrival(&arrival(b"Subject: ssh\n\nhammering", "ccc", Channel::Mta, None))
+            .await
+            .unwrap()
+            .inbound_message_id;
         let none = ParseOutcome { status: ParseStatus::Unrecognised, format: None, detail: None, reports: vec![] };
         s.store_parse_outcome(id, &none, now).await.unwrap();
 

@@ -73,9 +73,16 @@ pub struct ReportRow {
 pub enum Attributed {
     /// Not tried yet (the reports of a message are attributed right after parsing).
     Pending,
-    Customer { customer_id: i64, account_ref: String, name: String, via: String },
+    Customer {
+        customer_id: i64,
+        account_ref: String,
+        name: String,
+        via: String,
+    },
     /// Nobody could be named; the reason's code.
-    Nobody { reason: String },
+    Nobody {
+        reason: String,
+    },
 }
 
 /// A message with its reports and its raw text.
@@ -187,7 +194,8 @@ pub async fn get_message(id: i64) -> Result<MessageDetail, AppError> {
 pub async fn reparse_message(id: i64) -> Result<String, AppError> {
     let user = crate::auth::require(STAFF)?;
     let state = super::app_state()?;
-    let summary = crate::intake::reparse(&state.store, id).await?;
+    let mut parsed = crate::intake::reparse(&state.store, &[id]).await?;
+    let summary = parsed.remove(&id).ok_or(crate::store::StoreError::NotFound)?;
     tracing::info!(by = %user.user_id, message.id = id, reports = summary.reports, "message parsed again");
     Ok(format!("Parsed again: {} report(s), status {}.", summary.reports, summary.status.as_str()))
 }
@@ -213,11 +221,18 @@ pub async fn add_manual_report(
     let report = manual_report(&source_ip, &source_port, &report_type, &incident_time, &reporter)
         .map_err(AppError::with_response_status)?;
     let id = state.store.add_manual_report(message_id, &report, user.user_id, crate::store::now()).await?;
-    crate::intake::attribute::attribute_message(&state.store, message_id).await?;
-    crate::intake::cases::place_message(&state.store, message_id).await?;
+    crate::intake::attribute::attribute_messages(&state.store, &[message_id]).await?;
+    crate::intake::cases::place_messages(&state.store, &[message_id], crate::intake::cases::Recount::Now).await?;
     tracing::info!(by = %user.user_id, message.id = message_id, report.id = id, "report entered by hand");
     let detail = format!("report {id}: {source_ip} {report_type} at {incident_time}");
-    crate::casework::record_event(&state.store, &user.username, "report.entered", &format!("message:{message_id}"), &detail).await?;
+    crate::casework::record_event(
+        &state.store,
+        &user.username,
+        "report.entered",
+        &format!("message:{message_id}"),
+        &detail,
+    )
+    .await?;
     Ok(id)
 }
 
@@ -234,7 +249,9 @@ fn manual_report(
         source_ip.trim().parse().map_err(|_| AppError::invalid("source_ip", "not an IPv4 or IPv6 address"))?;
     let port = match source_port.trim() {
         "" => None,
-        p => Some(p.parse::<u16>().map_err(|_| AppError::invalid("source_port", "a port is a number from 0 to 65535"))?),
+        p => {
+            Some(p.parse::<u16>().map_err(|_| AppError::invalid("source_port", "a port is a number from 0 to 65535"))?)
+        }
     };
     let report_type: ReportType = serde_json::from_value(serde_json::Value::String(report_type.to_owned()))
         .map_err(|_| AppError::invalid("report_type", "choose one of the listed types"))?;
