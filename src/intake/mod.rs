@@ -1,9 +1,10 @@
 //! Receiving: every channel (MTA pipe, HTTP API, bulk import, upload) ends here.
 //!
 //! The order is the invariant: a message is first stored verbatim and durably (with its arrival), and only
-//! then parsed. Whatever happens while parsing (an unreadable message, a parser panic, a database failure
-//! while storing reports), the raw message is already kept; it stays `pending` and `abusedesk reparse` picks
-//! it up. Parsing never alters the raw bytes.
+//! then are its reports stored. (Parsing itself may run on another core while the bytes are being written;
+//! nothing it finds is kept unless they were.) Whatever happens while parsing (an unreadable message, a
+//! parser panic, a database failure while storing reports), the raw message is already kept; it stays
+//! `pending` and `abusedesk reparse` picks it up. Parsing never alters the raw bytes.
 
 pub mod attribute;
 pub mod bulk;
@@ -16,6 +17,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use sha2::{Digest, Sha256};
 
+use crate::ingest::{ParseError, ParsedMessage};
 use crate::store::{self, Channel, MessageSummary, NewArrival, ParseStatus, Store, StoreError};
 
 pub use parsing::{complainant_hash, format_name};
@@ -106,17 +108,28 @@ pub async fn receive_batch(
             Some(NewArrival { raw: m.raw, sha256, channel, recipient, received_at })
         })
         .collect();
-    let stored = store.record_arrivals(&arrivals).await?;
+    // Parsing starts on the other cores while the bytes are being stored; what it finds is stored only
+    // after the bytes are durable, and a message that turns out to be a copy of a parsed one drops it.
+    let raws: Vec<Vec<u8>> = arrivals.iter().map(|a| a.raw.to_vec()).collect();
+    let parsing = tokio::spawn(parsing::parse_all(raws));
+    let stored = match store.record_arrivals(&arrivals).await {
+        Ok(stored) => stored,
+        Err(e) => {
+            parsing.abort();
+            return Err(e);
+        }
+    };
+    let parsed_all = parsing.await.unwrap_or_else(|_| vec![Err(ParseError::Unreadable); stored.len()]);
 
     // Which stored messages to parse: each new one once, and a copy only if its first arrival was never
     // parsed (it stayed pending). A copy of a parsed message only adds to its cases' received count.
     let mut summaries: HashMap<i64, MessageSummary> = HashMap::new();
-    let mut to_parse: Vec<(i64, Vec<u8>)> = Vec::new();
+    let mut to_parse: Vec<(i64, Parsed)> = Vec::new();
     let mut copies_of_parsed = BTreeSet::new();
     let mut queued = BTreeSet::new();
-    let mut raws = messages.iter().zip(&hashes).filter(|(_, h)| h.is_ok()).map(|(m, _)| m.raw);
+    let mut results = parsed_all.into_iter();
     for arrival in &stored {
-        let raw = raws.next().unwrap_or_default();
+        let parsed = results.next().unwrap_or(Err(ParseError::Unreadable));
         let id = arrival.inbound_message_id;
         if queued.contains(&id) || summaries.contains_key(&id) {
             continue;
@@ -131,9 +144,9 @@ pub async fn receive_batch(
             }
         }
         queued.insert(id);
-        to_parse.push((id, raw.to_vec()));
+        to_parse.push((id, parsed));
     }
-    let parsed = match parse_and_store(store, to_parse, recount.reborrow()).await {
+    let parsed = match store_parsed(store, to_parse, recount.reborrow()).await {
         Ok(parsed) => parsed,
         Err(e) => {
             // Stored but not parsed: the messages are safe and stay pending for `reparse`.
@@ -213,24 +226,27 @@ impl ParseSummary {
 /// # Errors
 /// `StoreError::NotFound` when one of them does not exist; database errors otherwise.
 pub async fn reparse(store: &Store, ids: &[i64]) -> Result<HashMap<i64, ParseSummary>, StoreError> {
-    let mut messages = Vec::with_capacity(ids.len());
+    let mut raws = Vec::with_capacity(ids.len());
     for &id in ids {
-        messages.push((id, store.find_message_raw(id).await?.ok_or(StoreError::NotFound)?));
+        raws.push(store.find_message_raw(id).await?.ok_or(StoreError::NotFound)?);
     }
-    parse_and_store(store, messages, cases::Recount::Now).await
+    let parsed = parsing::parse_all(raws).await;
+    store_parsed(store, ids.iter().copied().zip(parsed).collect(), cases::Recount::Now).await
 }
 
-/// Parses the messages, stores every outcome in one transaction, then attributes and places the reports.
-async fn parse_and_store(
+/// What parsing made of one message.
+type Parsed = Result<ParsedMessage, ParseError>;
+
+/// Stores every parse outcome in one transaction, then attributes and places the reports.
+async fn store_parsed(
     store: &Store,
-    messages: Vec<(i64, Vec<u8>)>,
+    messages: Vec<(i64, Parsed)>,
     recount: cases::Recount<'_>,
 ) -> Result<HashMap<i64, ParseSummary>, StoreError> {
     if messages.is_empty() {
         return Ok(HashMap::new());
     }
-    let (ids, raws): (Vec<i64>, Vec<Vec<u8>>) = messages.into_iter().unzip();
-    let parsed = parsing::parse_all(raws).await;
+    let (ids, parsed): (Vec<i64>, Vec<Parsed>) = messages.into_iter().unzip();
     let key = parsing::complainant_key(store).await?;
     let outcomes: Vec<_> = parsed.into_iter().map(|p| parsing::outcome(p, &key)).collect();
     let pairs: Vec<_> = ids.iter().copied().zip(&outcomes).collect();
