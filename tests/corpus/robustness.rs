@@ -24,6 +24,15 @@ impl Rng {
     }
 }
 
+/// A mutated fixture the fuzz target (tests/fuzz) found: mail-parser 0.11 panics on it ("Invalid part ID,
+/// could not find multipart"). The entry point catches that and calls the message unreadable.
+#[test]
+fn the_input_that_panics_mail_parser_is_an_unreadable_message() {
+    let bytes = fixture("fuzz/mail-parser-invalid-part-id.bin");
+    let parsed = std::panic::catch_unwind(|| parse_message(&bytes)).expect("no panic escapes the parser");
+    assert_eq!(parsed.err(), Some(ParseError::Unreadable));
+}
+
 #[test]
 fn every_fixture_parses_without_error() {
     for (name, bytes) in all_fixtures() {
