@@ -68,9 +68,11 @@ async fn fill(store: &Store, reports: usize, cases: usize, now: DateTime<Utc>) {
     macro_rules! run {
         ($pool:expr, $sqlite:expr) => {{
             let pool = $pool;
-            bulk_insert!(pool, $sqlite, "inbound_message", &["sha256", "size_bytes", "raw_bytes", "first_received_at",
+            bulk_insert!(pool, $sqlite, "inbound_message", &["sha256", "size_bytes", "first_received_at",
                 "parse_status", "report_count", "created_at", "updated_at"], ids, |q, i| q
-                .bind(format!("{i:064x}")).bind(1_i64).bind(vec![b'x']).bind(at(*i)).bind("parsed").bind(1_i64).bind(now).bind(now));
+                .bind(format!("{i:064x}")).bind(1_i64).bind(at(*i)).bind("parsed").bind(1_i64).bind(now).bind(now));
+            bulk_insert!(pool, $sqlite, "message_body", &["inbound_message_id", "created_at", "updated_at", "raw_bytes"],
+                ids, |q, i| q.bind(i64::try_from(*i).unwrap()).bind(now).bind(now).bind(vec![b'x']));
             bulk_insert!(pool, $sqlite, "message_arrival", &["inbound_message_id", "channel", "received_at", "created_at", "updated_at"],
                 ids, |q, i| q.bind(i64::try_from(*i).unwrap()).bind("import").bind(at(*i)).bind(now).bind(now));
             bulk_insert!(pool, $sqlite, "abuse_case", &["case_key", "source_ip", "report_type", "role", "status", "created_at", "updated_at"],
@@ -79,7 +81,7 @@ async fn fill(store: &Store, reports: usize, cases: usize, now: DateTime<Utc>) {
             // Case sizes are skewed like real queues: a few large cases, many small ones.
             bulk_insert!(pool, $sqlite, "report", &["inbound_message_id", "position", "format", "report_type", "role", "source_ip",
                 "incident_time", "reporter", "reporter_ref", "urls", "complainant_hash", "created_at", "updated_at",
-                "abuse_case_id", "unique_in_case", "duplicate_reason"],
+                "abuse_case_id", "unique_in_case", "duplicate_reason", "seen_at"],
                 ids, |q, i| {
                     let case = if i % 4 == 0 { 1 + (i / 4) % 50 } else { 1 + (i * 7_919) % cases };
                     let unique = i % 5 != 0;
@@ -87,6 +89,7 @@ async fn fill(store: &Store, reports: usize, cases: usize, now: DateTime<Utc>) {
                         .bind(ip(case)).bind(at(*i)).bind(reporters[i % reporters.len()]).bind(format!("{}", 7_000_000_000 + i))
                         .bind("[]").bind(format!("h{}", i % 20_000)).bind(now).bind(now)
                         .bind(i64::try_from(case).unwrap()).bind(unique).bind((!unique).then_some("same_reporter_report"))
+                        .bind(at(*i))
                 });
         }};
     }
