@@ -150,7 +150,10 @@ impl Store {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            // Every commit reaches the disk before it returns: `ingest` answers 0 and the MTA deletes its
+            // copy, so a commit that a power cut could still undo (WAL with NORMAL) would lose the message.
+            // The close-time checkpoint that would flush it does not run while `serve` holds the database.
+            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5))
             // 32 MiB of page cache per connection instead of SQLite's 2 MiB: bulk import writes into the

@@ -1,7 +1,7 @@
 //! Inbound messages, arrivals, parse outcomes, reports and ingest tokens, on both backends.
 
 use abusedesk::ingest::parse_message;
-use abusedesk::store::{self, Channel, NewArrival, ParseOutcome, ParseStatus, Store, StoreError};
+use abusedesk::store::{self, Backend, Channel, NewArrival, ParseOutcome, ParseStatus, Store, StoreError};
 
 use crate::backends::on_each_backend;
 
@@ -174,6 +174,31 @@ async fn reports_entered_by_hand_record_who_and_survive_reparsing() {
         assert!(stored.iter().all(|r| r.entered_by.as_deref() == Some("alex") && r.format == "manual"));
         assert_eq!(s.find_message(id).await.unwrap().unwrap().report_count, 2);
         assert!(matches!(s.add_manual_report(777_777, &report, alex, now).await, Err(StoreError::NotFound)));
+    })
+    .await;
+}
+
+/// `ingest` exits 0 and the MTA deletes its copy once a commit returns: every connection must flush each
+/// commit to disk (SQLite `synchronous = FULL`; PostgreSQL `synchronous_commit = on`), not leave it to a
+/// later checkpoint that a power cut would lose.
+#[tokio::test]
+async fn every_commit_is_on_disk_when_it_returns() {
+    on_each_backend(|s: Store| async move {
+        match s.backend() {
+            Backend::Sqlite(pool) => {
+                let mut held = Vec::new();
+                for _ in 0..3 {
+                    let mut conn = pool.acquire().await.unwrap();
+                    let level: i64 = sqlx::query_scalar("pragma synchronous").fetch_one(&mut *conn).await.unwrap();
+                    assert_eq!(level, 2, "SQLite synchronous must be FULL (2)");
+                    held.push(conn);
+                }
+            }
+            Backend::Postgres(pool) => {
+                let setting: String = sqlx::query_scalar("show synchronous_commit").fetch_one(pool).await.unwrap();
+                assert_eq!(setting, "on");
+            }
+        }
     })
     .await;
 }
