@@ -8,9 +8,10 @@
 //! `ABUSEDESK_BENCH_SQLITE=path` keeps the SQLite fixture in that file and reuses it on the next run, and
 //! `ABUSEDESK_BENCH_PG_DB=name` keeps the PostgreSQL one in that database.
 //!
-//! The fixture is written with plain SQL in bulk (the real intake path runs at about a thousand reports a
-//! second, see `benches/intake.rs`, which would make this a twenty-minute setup); the counters are then
-//! computed by the store's own recount, so every figure is measured on counters the desk itself produced.
+//! The fixture is written with plain SQL in bulk (the real intake path, timed by `benches/intake.rs`, would
+//! need several minutes for a million reports, and this benchmark times reading, not intake); the counters
+//! are then computed by the store's own recount, so every figure is measured on counters the desk itself
+//! produced.
 
 #![allow(clippy::unwrap_used)]
 
