@@ -1,4 +1,5 @@
-//! No input may panic: every fixture truncated at many lengths and with bytes corrupted.
+//! No input may panic: every fixture truncated at many lengths and with bytes corrupted; and every damaged
+//! message goes through intake into a real database and is kept verbatim.
 
 use abusedesk::ingest::{parse_message, ParseError};
 
@@ -103,4 +104,45 @@ fn deeply_nested_mime_does_not_overflow_the_stack() {
         shallow = format!("Subject: wrapper\nContent-Type: message/rfc822\n\n{shallow}");
     }
     assert!(parse_message(shallow.as_bytes()).is_ok());
+}
+
+/// Damaged messages go through the real intake into a real SQLite database: each one is accepted and kept
+/// byte for byte, whatever its parse made of it (the fuzz input included). Only an empty or all-blank
+/// message is refused.
+#[tokio::test]
+async fn damaged_fixtures_are_stored_verbatim() {
+    use abusedesk::intake::{receive_batch, Incoming, IntakeError, DEFAULT_MAX_MESSAGE_BYTES};
+    use abusedesk::intake::cases::Recount;
+    use abusedesk::store::{Channel, Store};
+
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let mut damaged = vec![fixture("fuzz/mail-parser-invalid-part-id.bin")];
+    for (_, bytes) in all_fixtures() {
+        damaged.push(bytes[..bytes.len() / 2].to_vec());
+        let mut corrupted = bytes.clone();
+        for _ in 0..8 {
+            let at = rng.below(corrupted.len());
+            corrupted[at] = rng.next() as u8;
+        }
+        damaged.push(corrupted);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::connect(&format!("sqlite://{}/damaged.db", dir.path().display())).await.unwrap();
+    store.migrate().await.unwrap();
+    let incoming: Vec<Incoming> = damaged.iter().map(|raw| Incoming { raw, recipient: None }).collect();
+    let receipts = receive_batch(&store, &incoming, Channel::Import, DEFAULT_MAX_MESSAGE_BYTES, Recount::Now)
+        .await
+        .expect("the batch is stored");
+    assert_eq!(receipts.len(), damaged.len());
+    for (raw, receipt) in damaged.iter().zip(receipts) {
+        match receipt {
+            Ok(receipt) => {
+                let kept = store.find_message_raw(receipt.inbound_message_id).await.unwrap();
+                assert_eq!(kept.as_deref(), Some(raw.as_slice()), "message {} kept verbatim", receipt.inbound_message_id);
+            }
+            Err(IntakeError::Empty) => assert!(raw.iter().all(u8::is_ascii_whitespace)),
+            Err(e) => panic!("a damaged message of {} bytes was refused: {e}", raw.len()),
+        }
+    }
+    store.close().await;
 }
