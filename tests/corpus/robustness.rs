@@ -23,6 +23,28 @@ impl Rng {
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
+    /// `bytes` after `edits` random edits: a byte that matters to the parsers, a random byte, or a cut
+    /// of up to 64 bytes.
+    fn damage(&mut self, bytes: &[u8], edits: usize) -> Vec<u8> {
+        // Bytes that matter to the parsers: structure, separators, encodings.
+        const INTERESTING: &[u8] = b"\r\n\0:;<>[]-=\"'{}/\\.,@\xff\xc3\x80 \tPK";
+        let mut damaged = bytes.to_vec();
+        for _ in 0..edits {
+            if damaged.is_empty() {
+                break;
+            }
+            let at = self.below(damaged.len());
+            match self.below(3) {
+                0 => damaged[at] = INTERESTING[self.below(INTERESTING.len())],
+                1 => damaged[at] = self.next() as u8,
+                _ => {
+                    let end = (at + self.below(64)).min(damaged.len());
+                    damaged.drain(at..end);
+                }
+            }
+        }
+        damaged
+    }
 }
 
 /// A mutated fixture the fuzz target (tests/fuzz) found: mail-parser 0.11 panics on it ("Invalid part ID,
@@ -55,25 +77,9 @@ fn truncated_fixtures_do_not_panic() {
 #[test]
 fn corrupted_fixtures_do_not_panic() {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    // Bytes that matter to the parsers: structure, separators, encodings.
-    let interesting = b"\r\n\0:;<>[]-=\"'{}/\\.,@\xff\xc3\x80 \tPK";
     for (name, bytes) in all_fixtures() {
         for round in 0..24 {
-            let mut corrupted = bytes.clone();
-            for _ in 0..(1 + round % 8) {
-                if corrupted.is_empty() {
-                    break;
-                }
-                let at = rng.below(corrupted.len());
-                match rng.below(3) {
-                    0 => corrupted[at] = interesting[rng.below(interesting.len())],
-                    1 => corrupted[at] = rng.next() as u8,
-                    _ => {
-                        let end = (at + rng.below(64)).min(corrupted.len());
-                        corrupted.drain(at..end);
-                    }
-                }
-            }
+            let corrupted = rng.damage(&bytes, 1 + round % 8);
             let result = std::panic::catch_unwind(|| parse_message(&corrupted));
             assert!(result.is_ok(), "{name} corruption round {round} panicked");
         }
@@ -119,12 +125,7 @@ async fn damaged_fixtures_are_stored_verbatim() {
     let mut damaged = vec![fixture("fuzz/mail-parser-invalid-part-id.bin")];
     for (_, bytes) in all_fixtures() {
         damaged.push(bytes[..bytes.len() / 2].to_vec());
-        let mut corrupted = bytes.clone();
-        for _ in 0..8 {
-            let at = rng.below(corrupted.len());
-            corrupted[at] = rng.next() as u8;
-        }
-        damaged.push(corrupted);
+        damaged.push(rng.damage(&bytes, 8));
     }
     let dir = tempfile::tempdir().unwrap();
     let store = Store::connect(&format!("sqlite://{}/damaged.db", dir.path().display())).await.unwrap();
