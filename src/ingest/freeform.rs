@@ -5,7 +5,7 @@
 
 use super::mime::Mail;
 use super::model::{Format, ParsedMessage, ParsedReport, ReportRole, ReportType};
-use super::original::Original;
+use super::original::{Original, Reporter};
 use super::{reporter, text};
 
 /// The quoted original: from the first `Received:` line of a text part (quoting removed).
@@ -23,10 +23,14 @@ pub(crate) fn parse(mail: &Mail<'_>) -> Option<ParsedMessage> {
         Some(msg) => Original::from_message(msg),
         None => inline_original(mail)?,
     };
+    let reporter = Reporter::of(mail.msg, mail.sender.domain().as_deref());
     let mut candidates = std::iter::once(&original).chain(original.nested.iter());
-    let Some((source, hop)) = candidates.find_map(|o| o.first_external_hop().map(|h| (o, h))) else {
+    let Some((source, hop)) = candidates.find_map(|o| o.first_hop_outside(&reporter).map(|h| (o, h))) else {
         let mut unknown = ParsedMessage::new(Format::Unknown);
-        unknown.warnings.push("forwarded message found, but its Received chain has no external hop".to_owned());
+        unknown.warnings.push(
+            "forwarded message found, but its Received chain has no hop from outside the reporter's own network"
+                .to_owned(),
+        );
         return Some(unknown);
     };
     let ip = hop.ip?;

@@ -7,13 +7,18 @@
 
 mod acns;
 mod arf;
+mod autoreply;
 mod blocklist;
 mod classify;
 mod dates;
+mod dmarc;
 mod fields;
 mod fingerprint;
 mod freeform;
+mod html;
 mod jmrp;
+mod labelled;
+mod mentions;
 // MIME access, the reading of an original message and the IP/URL helpers are shared with
 // `crate::investigation`, which reads reported originals the same way.
 pub(crate) mod mime;
@@ -22,6 +27,7 @@ pub(crate) mod original;
 mod reporter;
 mod shadowserver;
 mod spamcop;
+mod table;
 pub(crate) mod text;
 mod xarf;
 mod xarf_json;
@@ -33,16 +39,23 @@ use mime::Mail;
 /// A format parser: `None` when the message is not in its format.
 type FormatParser = fn(&Mail<'_>) -> Option<ParsedMessage>;
 
-/// Most specific first: SpamCop reports are often ARF and ARF can carry X-ARF, so the outer
-/// signature wins; the heuristics (log notices, the Received-chain fallback) come last.
-const PARSERS: [FormatParser; 8] = [
+/// Most specific first: mail marked as automatic is no complaint whatever it quotes; SpamCop reports are
+/// often ARF and ARF can carry X-ARF, so the outer signature wins; then the structured payloads, then the
+/// rules that read what a message says in words (tables, labelled values, log notices); acknowledgements
+/// worded as such; and last the Received-chain fallback for forwarded mail.
+const PARSERS: [FormatParser; 13] = [
+    autoreply::parse_marked,
     spamcop::parse,
     xarf::parse,
     arf::parse,
     jmrp::parse,
     acns::parse,
+    dmarc::parse,
     shadowserver::parse,
+    table::parse,
     blocklist::parse,
+    labelled::parse,
+    autoreply::parse_worded,
     freeform::parse,
 ];
 

@@ -29,6 +29,15 @@ pub enum Format {
     Acns,
     /// A blocklist / fail2ban style notice: one offending IP plus log lines with times.
     BlocklistLog,
+    /// A table of reported hosts (CSV/TSV attachment, or a delimited or HTML table in the body) whose
+    /// header names the address column.
+    Table,
+    /// `Name: value` text naming the reported host under a label that says so ("Source IP:", "IP address:").
+    Labelled,
+    /// A DMARC aggregate report (RFC 7489): one report per source address whose mail failed authentication.
+    DmarcAggregate,
+    /// An automatic reply, acknowledgement, ticket notice or bounce: stored and shown, never a complaint.
+    AutoReply,
     /// A forwarded message with no recognised format; the source comes from its Received chain.
     FreeForm,
     /// Nothing recognised.

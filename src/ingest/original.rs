@@ -56,12 +56,63 @@ pub(crate) fn organisation(host: &str) -> Option<String> {
     Some(labels.get(n - take..)?.join(".").to_ascii_lowercase())
 }
 
+/// Domains one mail operator runs under several names: a hop between two of them is inside that operator
+/// (Microsoft's `*.prod.outlook.com` hands mail to `*.outlook.office365.com`, Google's `*.google.com` to
+/// `*.gmail.com`). Data, not a rule: each row is one operator.
+const OPERATORS: &[&[&str]] = &[
+    &["outlook.com", "office365.com", "hotmail.com", "microsoft.com", "live.com", "msn.com"],
+    &["google.com", "gmail.com", "googlemail.com"],
+    &["yahoo.com", "yahoodns.net", "aol.com", "yahoo.net"],
+];
+
+/// The operator of an organisation: itself, or the first name of its row in [`OPERATORS`].
+fn operator(org: &str) -> &str {
+    OPERATORS.iter().find(|row| row.contains(&org)).and_then(|row| row.first().copied()).unwrap_or(org)
+}
+
 impl Hop {
     fn is_internal(&self) -> bool {
         match (self.from_host.as_deref().and_then(organisation), self.by_host.as_deref().and_then(organisation)) {
-            (Some(from), Some(by)) => from == by,
+            (Some(from), Some(by)) => operator(&from) == operator(&by),
             _ => false,
         }
+    }
+
+    /// Whether this hop's sender is the reporter's own infrastructure: an address or an organisation that
+    /// also handled the complaint itself on its way to the desk.
+    fn is_reporters(&self, reporter: &Reporter) -> bool {
+        self.ip.is_some_and(|ip| reporter.ips.contains(&ip))
+            || self
+                .from_host
+                .as_deref()
+                .and_then(organisation)
+                .is_some_and(|o| reporter.orgs.iter().any(|r| operator(r) == operator(&o)))
+    }
+}
+
+/// What is known of the reporter's own mail infrastructure: the addresses and organisations in the
+/// complaint's own Received chain, and its sender's domain.
+#[derive(Debug, Default)]
+pub(crate) struct Reporter {
+    ips: Vec<IpAddr>,
+    orgs: Vec<String>,
+}
+
+impl Reporter {
+    /// From the complaint message itself.
+    pub fn of(msg: &Message<'_>, sender_domain: Option<&str>) -> Reporter {
+        let hops = hops(msg);
+        let ips = hops.iter().filter_map(|h| h.ip).collect();
+        let mut orgs: Vec<String> = hops
+            .iter()
+            .flat_map(|h| [h.from_host.as_deref(), h.by_host.as_deref()])
+            .flatten()
+            .filter_map(organisation)
+            .chain(sender_domain.and_then(organisation))
+            .collect();
+        orgs.sort();
+        orgs.dedup();
+        Reporter { ips, orgs }
     }
 }
 
@@ -136,6 +187,12 @@ impl Original {
     /// The first hop from outside the reporter's network (see the module documentation).
     pub fn first_external_hop(&self) -> Option<&Hop> {
         self.hops.iter().find(|h| h.ip.is_some_and(text::is_global) && !h.is_internal())
+    }
+
+    /// The first external hop that is not the reporter's own infrastructure either (`reporter`): for
+    /// forwarded mail, where the forwarder's servers add hops of their own.
+    pub fn first_hop_outside(&self, reporter: &Reporter) -> Option<&Hop> {
+        self.hops.iter().find(|h| h.ip.is_some_and(text::is_global) && !h.is_internal() && !h.is_reporters(reporter))
     }
 
     /// The hop at which `ip` handed the message over.

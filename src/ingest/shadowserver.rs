@@ -52,12 +52,12 @@ fn report_name(file_name: &str) -> Option<String> {
 }
 
 /// One CSV to read: its name (for the report type) and bytes.
-struct Csv {
-    name: Option<String>,
-    data: Vec<u8>,
+pub(crate) struct Csv {
+    pub name: Option<String>,
+    pub data: Vec<u8>,
 }
 
-fn unzip(bytes: &[u8], out: &mut Vec<Csv>, warnings: &mut Vec<String>) {
+pub(crate) fn unzip(bytes: &[u8], out: &mut Vec<Csv>, warnings: &mut Vec<String>) {
     let mut archive = match zip::ZipArchive::new(Cursor::new(bytes)) {
         Ok(a) => a,
         Err(e) => return warnings.push(format!("unreadable ZIP attachment: {e}")),

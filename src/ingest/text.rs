@@ -184,6 +184,32 @@ pub(crate) fn evidence(text: &str) -> String {
     format!("{}\n[evidence truncated at 64 KiB]", text.get(..end).unwrap_or_default())
 }
 
+/// Undoes the defanging reporters apply so that addresses and links are not clickable (`198.51.100[.]7`,
+/// `hxxp://`, `example(.)com`, `[dot]`, `[:]`); text without such marks comes back unchanged.
+pub(crate) fn refang(value: &str) -> Cow<'_, str> {
+    const MARKS: [(&str, &str); 9] = [
+        ("[.]", "."),
+        ("(.)", "."),
+        ("{.}", "."),
+        ("[dot]", "."),
+        ("(dot)", "."),
+        ("[:]", ":"),
+        ("hxxp", "http"),
+        ("hXXp", "http"),
+        ("[://]", "://"),
+    ];
+    if !MARKS.iter().any(|(m, _)| value.contains(m)) {
+        return Cow::Borrowed(value);
+    }
+    let mut out = value.to_owned();
+    for (mark, plain) in MARKS {
+        if out.contains(mark) {
+            out = out.replace(mark, plain);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Lower-case words of `text` (runs of ASCII letters and digits), for keyword classification.
 pub(crate) fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_ascii_lowercase)

@@ -1,0 +1,380 @@
+//! Where a report written in words mentions the reported host's address. Each rule is a place a writer
+//! puts it, never "any address in the text":
+//!
+//! * **after a label** that says what the address is (`IP address: …`, `Source IP = …`, `Adresse IP : …`,
+//!   `Host: example.com IP: …`, a ` | `-separated HTML row), or on the line after a label ending in `:`;
+//! * **after an address word in a sentence** ("…from the IP address 8.8.4.4", "Ip 8.8.4.4 is now listed",
+//!   "the actual host for example.com is 8.8.4.4");
+//! * **in a list** under a line that introduces addresses ("The following IP addresses are affected:");
+//! * **in brackets after the reported host or URL** (`http://example.com/ [8.8.4.4]`, `example.com (8.8.4.4)`);
+//! * **in a daemon's log line** (`rhost=…`, `rip=…`, `SRC=…`, `… from ADDR port …`, `client ADDR#port`),
+//!   consulted only when nothing above matched.
+//!
+//! The words before the address decide: one of [`SOURCE_WORDS`] and none of [`OTHER_WORDS`] (a
+//! destination, a WHOIS network block, the reporter's own server). Pasted headers (`Received:`, `X-…:`)
+//! and WHOIS blocks are skipped: their addresses are the mail system's, not the report's. Only globally
+//! routable addresses count.
+
+use std::net::IpAddr;
+
+use super::text;
+
+/// Words that say the address is the reported host (or its address).
+const SOURCE_WORDS: &[&str] = &[
+    "ip",
+    "ips",
+    "ipv4",
+    "ipv6",
+    "ipaddress",
+    "ipaddr",
+    "address",
+    "addresses",
+    "adresse",
+    "adressen",
+    "adresa",
+    "adresy",
+    "adresou",
+    "adres",
+    "adress",
+    "direccion",
+    "endereco",
+    "indirizzo",
+    "source",
+    "src",
+    "srcip",
+    "sourceip",
+    "rhost",
+    "client",
+    "clientip",
+    "peer",
+    "originating",
+    "attacker",
+    "attacking",
+    "abusive",
+    "infringer",
+    "infringers",
+    "infringing",
+    "offending",
+    "offender",
+    "maliciousip",
+    "origem",
+    "origen",
+    "infected",
+    "compromised",
+    "host",
+    "hosted",
+    "hosting",
+    "resolves",
+    "resolved",
+];
+
+/// Words that say the address is something else than the reported host.
+const OTHER_WORDS: &[&str] = &[
+    "dst",
+    "dest",
+    "destination",
+    "target",
+    "targeted",
+    "targets",
+    "to",
+    "victim",
+    "inetnum",
+    "netrange",
+    "cidr",
+    "route",
+    "network",
+    "netblock",
+    "subnet",
+    "our",
+    "my",
+    "local",
+    "lip",
+    "whois",
+    "server",
+    "serverip",
+    "reporter",
+    "reporting",
+    "sensor",
+    "honeypot",
+    "resolver",
+    "dns",
+    "gateway",
+    "nat",
+    "mx",
+    "destino",
+    "ziel",
+    "startaddress",
+    "endaddress",
+    "parent",
+    "range",
+    "mailgun",
+    "mask",
+    "netmask",
+    "broadcast",
+    "router",
+    "email",
+    "mail",
+    "asn",
+    "as",
+    "country",
+    "spf",
+    "designates",
+    "helo",
+    "ehlo",
+    "received",
+    "by",
+    "smtp",
+    "ours",
+    "via",
+];
+
+/// Lines of a pasted WHOIS/RDAP block start with one of these; the block ends at the next blank line.
+const WHOIS_STARTS: &[&str] = &[
+    "inetnum:",
+    "netrange:",
+    "inet6num:",
+    "cidr:",
+    "nethandle:",
+    "route:",
+    "% this is the ripe",
+    "# arin whois",
+    "% information related",
+    "netname:",
+    "organization:",
+];
+
+/// Header names of a pasted message: its addresses belong to mail systems, not to the report.
+const HEADER_LINES: &[&str] =
+    &["received:", "x-", "authentication-results", "arc-", "received-spf", "dkim-", "by ", "from ", "via "];
+
+/// Words of `s`, lower-case (letters and digits of any script).
+fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+}
+
+/// Whether the last few words before an address say it is the reported host.
+fn says_source(before: &[String]) -> bool {
+    before.iter().any(|w| SOURCE_WORDS.contains(&w.as_str()))
+        && !before.iter().any(|w| OTHER_WORDS.contains(&w.as_str()))
+}
+
+/// A mention: the address and port, and the line it was found on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Mention {
+    pub ip: IpAddr,
+    pub port: Option<u16>,
+    pub line: String,
+}
+
+/// Every address in `line` with its byte offset (only those written as the parser reads them back).
+fn located(line: &str) -> Vec<(usize, text::FoundIp)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    for found in text::find_ips(line) {
+        let written = found.ip.to_string();
+        if let Some(at) = line.get(from..).and_then(|rest| rest.find(&written)) {
+            out.push((from + at, found));
+            from += at + written.len();
+        }
+    }
+    out
+}
+
+/// The words just before `at` on the line (at most four), and whether the address sits in brackets right
+/// after a host name or URL.
+fn context(line: &str, at: usize) -> (Vec<String>, bool) {
+    let mut before = line.get(..at).unwrap_or_default();
+    // Earlier items of the same list ("IP address: A, B, C") are transparent.
+    loop {
+        let t = before.trim_end_matches([' ', '\t', ',', ';', '\u{a0}']);
+        let last = t.rsplit(|c: char| c.is_whitespace() || c == ',' || c == ';').next().unwrap_or_default();
+        if t.len() == before.len() || last.is_empty() || text::exact_ip(last).is_none() {
+            break;
+        }
+        before = t.get(..t.len() - last.len()).unwrap_or_default();
+    }
+    let trimmed = before.trim_end_matches([' ', '\t', '*', '"', '\'', '`', '\u{a0}']);
+    // "example.com (A)" or "https://example.com/x [A]"; a bare "host [A]" is how Received headers write
+    // the relay that connected, so square brackets need a URL before them.
+    let host_before = trimmed.strip_suffix(['(', '[']).is_some_and(|inner| {
+        let word = inner.trim_end().rsplit(char::is_whitespace).next().unwrap_or_default();
+        let hostlike = word.contains('.') && word.chars().any(char::is_alphabetic);
+        hostlike && (trimmed.ends_with('(') || word.contains("://"))
+    });
+    // The last four tokens, each read as its words ("IP-Adresse" → ip, adresse; "bad.example" one token).
+    let tokens: Vec<&str> = before.split_whitespace().collect();
+    let last = tokens.get(tokens.len().saturating_sub(4)..).unwrap_or_default().iter().flat_map(|t| words(t)).collect();
+    (last, host_before)
+}
+
+/// Addresses that are part of something else: a URL's query (`ver=6.26.1.0`), a range (`A - B`), or a
+/// traceroute hop (`6  router.example (A)`).
+fn is_part_of_something_else(line: &str, at: usize, written: usize) -> bool {
+    let before = line.get(..at).unwrap_or_default();
+    let token = before.rsplit(char::is_whitespace).next().unwrap_or_default();
+    let in_query = before.ends_with('=') && (token.contains('?') || token.contains('&'));
+    let after = line.get(at + written..).unwrap_or_default().trim_start();
+    let range = after
+        .strip_prefix(['-', '–'])
+        .is_some_and(|rest| !text::find_ips(rest.get(..rest.len().min(48)).unwrap_or(rest)).is_empty());
+    let range = range
+        || before
+            .trim_end()
+            .strip_suffix(['-', '–'])
+            .is_some_and(|b| b.trim_end().rsplit(char::is_whitespace).next().and_then(text::exact_ip).is_some());
+    let hop_number = line.split_whitespace().next().is_some_and(|t| t.bytes().all(|b| b.is_ascii_digit()));
+    in_query
+        || range
+        || (hop_number && before.trim_end().ends_with('('))
+        || before.to_ascii_lowercase().contains("received:")
+}
+
+/// Whether a line introduces a list of addresses ("…the following IP addresses:", "IPs listed to the RBL").
+fn introduces_list(line: &str) -> bool {
+    let w = words(line);
+    let ends = line.trim_end().ends_with([':', '.']) || line.trim().starts_with("--");
+    ends && w.iter().any(|x| matches!(x.as_str(), "ip" | "ips" | "addresses" | "adressen" | "adresy" | "ipv4"))
+        && !w.iter().any(|x| OTHER_WORDS.contains(&x.as_str()) && x != "to")
+}
+
+/// The address a list line starts with (`8.8.4.4`, `• 8.8.4.4 - host`, `[8.8.4.4]`).
+fn list_item(line: &str) -> Option<text::FoundIp> {
+    let t = line.trim().trim_start_matches(['•', '*', '-', '·', '[', '(', ' ', '\t', '\u{a0}']);
+    let first = t.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ']' | ')' | '/')).next()?;
+    text::exact_ip(first).filter(|ip| text::is_global(*ip)).map(|ip| text::FoundIp { ip, port: None })
+}
+
+/// The mentions of the reported host in `body`, by the rules in the module documentation (logs excluded).
+pub(crate) fn in_text(body: &str) -> Vec<Mention> {
+    let lines: Vec<&str> = body.lines().collect();
+    let mut found = Vec::new();
+    let mut in_whois = false;
+    let mut i = 0;
+    while let Some(line) = lines.get(i) {
+        i += 1;
+        let lower = line.trim().to_lowercase();
+        in_whois = (in_whois && !lower.is_empty()) || WHOIS_STARTS.iter().any(|w| lower.starts_with(w));
+        if in_whois || HEADER_LINES.iter().any(|h| lower.starts_with(h)) {
+            continue;
+        }
+        let mut here = Vec::new();
+        for (at, ip) in located(line) {
+            if !text::is_global(ip.ip) || is_part_of_something_else(line, at, ip.ip.to_string().len()) {
+                continue;
+            }
+            let (before, after_host) = context(line, at);
+            if says_source(&before) || after_host {
+                here.push(Mention { ip: ip.ip, port: ip.port, line: line.trim().to_owned() });
+            }
+        }
+        if here.is_empty() && (introduces_list(line) || lower.ends_with(':') && says_source(&words(&lower))) {
+            // The list follows, after blank lines; it ends at the first line that is not an address.
+            let mut j = i;
+            while lines.get(j).is_some_and(|l| l.trim().is_empty()) && j < i + 3 {
+                j += 1;
+            }
+            while let Some(item) = lines.get(j).and_then(|l| list_item(l).map(|f| (l, f))) {
+                here.push(Mention { ip: item.1.ip, port: item.1.port, line: item.0.trim().to_owned() });
+                j += 1;
+                while lines.get(j).is_some_and(|l| l.trim().is_empty())
+                    && lines.get(j + 1).and_then(|l| list_item(l)).is_some()
+                {
+                    j += 1;
+                }
+            }
+            i = i.max(j);
+        }
+        found.extend(here);
+    }
+    found
+}
+
+/// Log-line forms in which daemons name the connecting host.
+fn log_ip(line: &str) -> Option<text::FoundIp> {
+    let lower = line.to_ascii_lowercase();
+    let global = |f: text::FoundIp| text::is_global(f.ip).then_some(f);
+    for key in ["rhost=", "rip=", "src=", "client-ip=", "cip="] {
+        let Some(p) = lower.find(key) else { continue };
+        let starts_word = p == 0 || !lower.as_bytes().get(p - 1).is_some_and(u8::is_ascii_alphanumeric);
+        let value = line.get(p + key.len()..).unwrap_or_default();
+        let token = value.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';')).next().unwrap_or_default();
+        if let Some(f) = starts_word.then(|| text::find_ips(token).into_iter().next()).flatten().and_then(global) {
+            return Some(f);
+        }
+    }
+    // "sshd[1]: Failed password for root from 8.8.4.4 port 22", "named[1]: client 8.8.4.4#53",
+    // "host.example[8.8.4.4]" after "connect from".
+    let tokens: Vec<&str> = line.split_whitespace().collect();
+    for (k, t) in tokens.iter().enumerate() {
+        let next = tokens.get(k + 1).map(|n| n.to_ascii_lowercase());
+        let prev = k.checked_sub(1).and_then(|p| tokens.get(p)).map(|p| p.to_ascii_lowercase());
+        let candidate = match (prev.as_deref(), next.as_deref()) {
+            (Some("from"), Some("port")) => text::exact_ip(t),
+            (Some("client"), _) if t.contains('#') => t.split('#').next().and_then(text::exact_ip),
+            (Some("from"), _) if t.ends_with(']') && t.contains('[') => {
+                t.rsplit('[').next().map(|v| v.trim_end_matches(']')).and_then(text::exact_ip)
+            }
+            _ => None,
+        };
+        if let Some(ip) = candidate.filter(|ip| text::is_global(*ip)) {
+            return Some(text::FoundIp { ip, port: None });
+        }
+    }
+    None
+}
+
+/// The log lines of `body` that name a connecting host.
+pub(crate) fn in_logs(body: &str) -> Vec<Mention> {
+    body.lines()
+        .filter_map(|line| log_ip(line).map(|f| Mention { ip: f.ip, port: f.port, line: line.trim().to_owned() }))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ips(body: &str) -> Vec<String> {
+        in_text(body).iter().map(|m| m.ip.to_string()).collect()
+    }
+
+    #[test]
+    fn labels_sentences_lists_and_bracketed_hosts() {
+        assert_eq!(ips("IP address: 8.8.4.4\n"), ["8.8.4.4"]);
+        assert_eq!(ips("Host: bad.example IP: 8.8.4.4\n"), ["8.8.4.4"]);
+        assert_eq!(ips("Infringer's IP Address: 8.8.4.4\n"), ["8.8.4.4"]);
+        assert_eq!(ips("We saw attacks from the IP address 8.8.4.4 yesterday.\n"), ["8.8.4.4"]);
+        assert_eq!(ips("The actual host for bad.example is 8.8.4.4. Thanks\n"), ["8.8.4.4"]);
+        assert_eq!(ips("hxxp://bad.example/x [8.8.4.4]\n".replace("hxxp", "http").as_str()), ["8.8.4.4"]);
+        assert_eq!(
+            ips("The following IP addresses are affected:\n\n8.8.4.4\n9.9.9.9\n\nRegards\n"),
+            ["8.8.4.4", "9.9.9.9"]
+        );
+        assert_eq!(ips("Your IP Address: 8.8.4.4, 9.9.9.9\n"), ["8.8.4.4", "9.9.9.9"]);
+    }
+
+    #[test]
+    fn addresses_that_are_not_the_reported_host() {
+        assert!(ips("Destination IP: 8.8.4.4\n").is_empty());
+        assert!(ips("Our server IP 8.8.4.4 was attacked\n").is_empty());
+        assert!(ips("inetnum: 8.8.0.0 - 8.8.255.255\nsource: 8.8.4.4\n").is_empty());
+        assert!(ips("Received: from mx.example (mx.example [8.8.4.4]) by us\n").is_empty());
+        assert!(ips("X-Originating-IP: [8.8.4.4]\n").is_empty());
+        assert!(ips("IP address: 10.1.2.3\n").is_empty(), "private addresses are never a source");
+        assert!(ips("Please contact 8.8.4.4 support\n").is_empty());
+        assert!(ips("6  router.example (8.8.4.4)  1.2 ms\n").is_empty(), "a traceroute hop");
+        assert!(ips("https://login.example/?x-client-ver=8.8.4.4\n").is_empty(), "a version in a URL");
+        assert!(ips("source: 8.8.0.0 - 8.8.255.255\n").is_empty(), "a range");
+    }
+
+    #[test]
+    fn daemon_log_lines() {
+        let ssh = "Jan  3 04:05:06 host sshd[42]: Failed password for root from 8.8.4.4 port 50022 ssh2";
+        assert_eq!(log_ip(ssh).map(|f| f.ip.to_string()), Some("8.8.4.4".to_owned()));
+        let dovecot = "dovecot: auth failed, rip=9.9.9.9, lip=8.8.8.8";
+        assert_eq!(log_ip(dovecot).map(|f| f.ip.to_string()), Some("9.9.9.9".to_owned()));
+        let postfix = "postfix/smtpd[1]: connect from unknown[9.9.9.9]";
+        assert_eq!(log_ip(postfix).map(|f| f.ip.to_string()), Some("9.9.9.9".to_owned()));
+        assert!(log_ip("mail from 8.8.4.4 yesterday").is_none());
+    }
+}

@@ -1,0 +1,339 @@
+//! Tables of reported hosts, wherever a report puts them: CSV, TSV or semicolon-separated attachments
+//! (zipped or not) and delimited tables in the body text (HTML tables arrive here as ` | `-separated lines,
+//! see `html`). National CERTs, hosting providers and brand-protection vendors send these with their own
+//! column names, so the columns are recognised by name, not by reporter:
+//!
+//! * the **address column** is the best-ranked header in [`IP_COLUMNS`]; failing those, any header whose
+//!   words say "ip"/"address" and none of [`NOT_SOURCE`] (a destination, a victim, the reporter's sensor or
+//!   server is never the source). Rows whose cell there is not exactly one address are skipped, counted;
+//! * the time, port and URL columns likewise by ranked names; a row without a time has no incident time.
+//!
+//! A table needs a header row: a list of addresses with no header says nothing about which of them is the
+//! reported host, and the desk never guesses (the message then stays "not recognised").
+
+use std::collections::HashSet;
+use std::net::IpAddr;
+
+use super::mime::Mail;
+use super::model::{Format, ParsedMessage, ParsedReport, ReportRole, ReportType};
+use super::{classify, dates, reporter, shadowserver, text};
+
+/// Header names of the reported address, best first (normalised: lower-case, words joined by `_`).
+const IP_COLUMNS: &[&str] = &[
+    "ip",
+    "src_ip",
+    "source_ip",
+    "ip_address",
+    "ipaddress",
+    "ipaddr",
+    "ip_addr",
+    "src_ip_addr",
+    "source_ip_address",
+    "src_addr",
+    "source_address",
+    "sourceip",
+    "srcip",
+    "ip_src",
+    "client_ip",
+    "client_ip_addr",
+    "client_ip_address",
+    "attacker_ip",
+    "attacker",
+    "offender_ip",
+    "offending_ip",
+    "infected_ip",
+    "host_ip",
+    "hostip",
+    "remote_ip",
+    "public_ip",
+    "ipv4",
+    "ipv6",
+    "ip_v4",
+    "src",
+    "source",
+    "host",
+    "address",
+];
+
+/// Words in a header that mean the column is not the reported host.
+const NOT_SOURCE: &[&str] = &[
+    "dst",
+    "dest",
+    "destination",
+    "target",
+    "targeted",
+    "victim",
+    "sensor",
+    "honeypot",
+    "reporter",
+    "server",
+    "resolver",
+    "local",
+    "our",
+    "asn",
+    "as",
+    "cc",
+    "country",
+    "geo",
+    "count",
+    "port",
+    "nat",
+    "gateway",
+    "dns",
+    "mx",
+];
+
+const TIME_COLUMNS: &[&str] = &[
+    "timestamp",
+    "time",
+    "date",
+    "datetime",
+    "date_time",
+    "event_time",
+    "attack_time",
+    "first_seen",
+    "firstseen",
+    "start_time",
+    "starttime",
+    "detected",
+    "detection_time",
+    "seen",
+    "last_seen",
+    "lastseen",
+    "time_utc",
+    "date_utc",
+    "utc",
+    "end_time",
+];
+const PORT_COLUMNS: &[&str] = &["port", "src_port", "source_port", "client_port", "sport", "srcport"];
+const URL_COLUMNS: &[&str] = &["url", "http_url", "uri", "link", "phishing_url", "malicious_url"];
+
+/// Reports one message may yield from tables; a larger table is cut with a warning (the message stays stored).
+pub(crate) const MAX_ROWS: usize = 10_000;
+
+/// `Src IP-Address` → `src_ip_address`.
+fn normalise(name: &str) -> String {
+    let cleaned: String = name
+        .trim_matches(|c: char| c == '\u{feff}' || c == '"' || c == '\'' || c.is_whitespace() || c == '#')
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .collect();
+    cleaned.split('_').filter(|w| !w.is_empty()).collect::<Vec<_>>().join("_")
+}
+
+fn rank(names: &[String], options: &[&str]) -> Option<usize> {
+    options.iter().find_map(|o| names.iter().position(|n| n == o))
+}
+
+/// The address column: a known name, else a name that says "ip"/"address" and nothing that rules it out.
+fn ip_column(names: &[String]) -> Option<usize> {
+    let excluded = |n: &str| n.split('_').any(|w| NOT_SOURCE.contains(&w));
+    if let Some(i) = IP_COLUMNS.iter().find_map(|o| names.iter().position(|n| n == o && !excluded(n))) {
+        return Some(i);
+    }
+    names.iter().position(|n| n.split('_').any(|w| matches!(w, "ip" | "ipaddress" | "ipaddr" | "ipv4")) && !excluded(n))
+}
+
+/// Column positions of a header row.
+#[derive(Debug, Clone)]
+struct Columns {
+    ip: usize,
+    time: Option<usize>,
+    port: Option<usize>,
+    url: Option<usize>,
+    width: usize,
+}
+
+fn columns(cells: &[String]) -> Option<Columns> {
+    if cells.len() < 2 {
+        return None;
+    }
+    let names: Vec<String> = cells.iter().map(|c| normalise(c)).collect();
+    // A header row is words, not data: a cell that is an address means this is a data row.
+    if cells.iter().any(|c| text::exact_ip(&text::refang(c)).is_some()) {
+        return None;
+    }
+    Some(Columns {
+        ip: ip_column(&names)?,
+        time: rank(&names, TIME_COLUMNS),
+        port: rank(&names, PORT_COLUMNS),
+        url: rank(&names, URL_COLUMNS),
+        width: cells.len(),
+    })
+}
+
+/// Splits one line at `delimiter`, honouring CSV quotes for the CSV-like delimiters.
+fn cells(line: &str, delimiter: u8) -> Vec<String> {
+    if delimiter == b'|' {
+        let trimmed = line.trim().trim_matches('|');
+        return trimmed.split('|').map(|c| c.trim().to_owned()).collect();
+    }
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(line.as_bytes());
+    match reader.records().next() {
+        Some(Ok(record)) => record.iter().map(|c| c.trim().trim_matches('"').trim().to_owned()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+const DELIMITERS: [u8; 4] = [b'\t', b',', b';', b'|'];
+
+/// One table found in a text: its header line and the data lines that follow it.
+struct Found<'t> {
+    header: &'t str,
+    columns: Columns,
+    delimiter: u8,
+    rows: Vec<&'t str>,
+}
+
+/// Every headed table in `text`. A table ends at the first line that is not a row of the same shape.
+fn tables(text: &str) -> Vec<Found<'_>> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines.get(i).copied().unwrap_or_default();
+        let header = DELIMITERS.iter().find_map(|&d| {
+            if !line.as_bytes().contains(&d) {
+                return None;
+            }
+            columns(&cells(line, d)).map(|c| (d, c))
+        });
+        let Some((delimiter, columns)) = header else {
+            i += 1;
+            continue;
+        };
+        let mut rows = Vec::new();
+        let mut j = i + 1;
+        while let Some(next) = lines.get(j) {
+            let trimmed = next.trim();
+            // Rules under a header (`---+---`, `===`) belong to the table.
+            if !trimmed.is_empty() && trimmed.chars().all(|c| matches!(c, '-' | '=' | '+' | '|' | ' ' | '\t')) {
+                j += 1;
+                continue;
+            }
+            let row = cells(next, delimiter);
+            if trimmed.is_empty() || row.len() < 2 || row.len() + 2 < columns.width.min(row.len() + 2) {
+                break;
+            }
+            rows.push(*next);
+            j += 1;
+        }
+        if !rows.is_empty() {
+            found.push(Found { header: line, columns, delimiter, rows });
+        }
+        i = j.max(i + 1);
+    }
+    found
+}
+
+/// The type of a table's reports: from the file name or subject, else the body's wording, else "other".
+fn report_type(mail: &Mail<'_>, name: Option<&str>) -> ReportType {
+    name.and_then(classify::from_words)
+        .or_else(|| classify::from_words(&mail.subject))
+        .or_else(|| mail.texts().first().and_then(|t| classify::from_words(t.get(..t.len().min(4096)).unwrap_or(t))))
+        .unwrap_or(ReportType::Other)
+}
+
+fn add_rows(found: &Found<'_>, report_type: ReportType, reporter: &str, out: &mut ParsedMessage, skipped: &mut usize) {
+    let c = &found.columns;
+    for line in &found.rows {
+        if out.reports.len() >= MAX_ROWS {
+            *skipped += 1;
+            continue;
+        }
+        let row = cells(line, found.delimiter);
+        let ip = row.get(c.ip).map(|v| text::refang(v)).and_then(|v| text::exact_ip(&v));
+        let Some(ip) = ip.filter(|ip| text::is_global(*ip)) else {
+            *skipped += 1;
+            continue;
+        };
+        let mut r = ParsedReport::new(report_type, ReportRole::Source, ip, reporter);
+        r.source_port = c.port.and_then(|p| row.get(p)).and_then(|p| p.trim().parse().ok()).filter(|p| *p != 0);
+        r.incident_time = c.time.and_then(|t| row.get(t)).and_then(|t| dates::parse(t.trim_matches('"'), None));
+        r.urls = c
+            .url
+            .and_then(|u| row.get(u))
+            .filter(|u| !u.trim().is_empty())
+            .map(|u| text::refang(u).into_owned())
+            .into_iter()
+            .collect();
+        r.evidence = Some(text::evidence(&format!("{}\n{}", found.header.trim(), line.trim())));
+        out.reports.push(r);
+    }
+}
+
+pub(crate) fn parse(mail: &Mail<'_>) -> Option<ParsedMessage> {
+    let mut out = ParsedMessage::new(Format::Table);
+    let reporter = reporter::from_sender(&mail.sender);
+    let mut skipped = 0usize;
+    // Attachments first (the machine-readable copy), then the body's own tables.
+    let mut sources: Vec<(Option<String>, String)> = Vec::new();
+    for leaf in &mail.leaves {
+        let Some(bytes) = leaf.bytes() else { continue };
+        if bytes.starts_with(b"PK\x03\x04") {
+            let mut entries = Vec::new();
+            shadowserver::unzip(bytes, &mut entries, &mut out.warnings);
+            sources.extend(entries.into_iter().map(|e| (e.name, String::from_utf8_lossy(&e.data).into_owned())));
+        } else if let Some(t) = leaf.text() {
+            let t = if leaf.content_type == "text/html" { super::html::to_text(&t) } else { t.into_owned() };
+            sources.push((leaf.filename.clone(), t));
+        }
+    }
+    let mut seen_tables = HashSet::new();
+    for (name, body) in &sources {
+        for found in tables(body) {
+            // The same table as text and as HTML is read once.
+            let key: Vec<Option<IpAddr>> = found
+                .rows
+                .iter()
+                .map(|l| cells(l, found.delimiter).get(found.columns.ip).and_then(|v| text::exact_ip(&text::refang(v))))
+                .collect();
+            if !seen_tables.insert(key) {
+                continue;
+            }
+            let ty = report_type(mail, name.as_deref());
+            add_rows(&found, ty, &reporter, &mut out, &mut skipped);
+        }
+    }
+    if skipped > 0 {
+        out.warnings.push(format!(
+            "{skipped} table rows skipped (no single routable address in the address column, or over {MAX_ROWS} rows)"
+        ));
+    }
+    (!out.reports.is_empty()).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(s: &[&str]) -> Vec<String> {
+        s.iter().map(|n| normalise(n)).collect()
+    }
+
+    #[test]
+    fn the_address_column_is_the_reported_host_never_the_destination() {
+        assert_eq!(ip_column(&names(&["proto", "client_ip_addr", "server_ip_addr"])), Some(1));
+        assert_eq!(ip_column(&names(&["Destination IP", "Source IP"])), Some(1));
+        assert_eq!(ip_column(&names(&["dst_ip", "target"])), None);
+        assert_eq!(ip_column(&names(&["Timestamp", "IP Address", "Port"])), Some(1));
+        assert_eq!(ip_column(&names(&["server_ip", "honeypot_ip"])), None);
+    }
+
+    #[test]
+    fn tables_in_text_with_their_rows() {
+        let text = "Dear team,\n\nIP;Time;Port\n198.51.100.7;2024-01-02 03:04:05;22\n203.0.113[.]9;2024-01-02 03:05:00;23\n\nRegards\n";
+        let found = tables(text);
+        assert_eq!(found.len(), 1);
+        let f = found.first().unwrap();
+        assert_eq!(f.rows.len(), 2);
+        assert_eq!(f.columns.time, Some(1));
+        assert_eq!(f.columns.port, Some(2));
+    }
+
+    #[test]
+    fn a_list_of_addresses_without_a_header_is_no_table() {
+        assert!(tables("198.51.100.7, 203.0.113.9\n192.0.2.1, 192.0.2.2\n").is_empty());
+    }
+}
