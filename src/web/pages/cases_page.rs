@@ -13,7 +13,8 @@ use crate::web::fns::cases::{list_assignees, list_cases};
 pub const REPORT_TYPES: [&str; 9] =
     ["spam", "phishing", "malware", "botnet", "copyright", "scanning", "ddos", "open_service", "other"];
 
-const FILTER_KEYS: [&str; 11] = ["type", "status", "reporter", "customer", "assignee", "from", "to", "q", "sort", "dir", "page"];
+const FILTER_KEYS: [&str; 11] =
+    ["type", "status", "reporter", "customer", "assignee", "from", "to", "q", "sort", "dir", "page"];
 
 /// `filter` as a URL query, with `page`.
 fn query_of(filter: &CaseFilter, page: Option<i64>) -> String {
@@ -115,8 +116,24 @@ fn sort_header(filter: &CaseFilter, sort: CaseSort, label: &'static str, numeric
     next.descending = Some(if current == sort { !descending } else { sort.descending_by_default() });
     next.page = 0;
     let href = format!("/cases?{}", query_of(&next, None));
-    let aria = if current == sort { if descending { "descending" } else { "ascending" } } else { "none" };
-    let arrow = if current == sort { if descending { " ↓" } else { " ↑" } } else { "" };
+    let aria = if current == sort {
+        if descending {
+            "descending"
+        } else {
+            "ascending"
+        }
+    } else {
+        "none"
+    };
+    let arrow = if current == sort {
+        if descending {
+            " ↓"
+        } else {
+            " ↑"
+        }
+    } else {
+        ""
+    };
     view! {
         <th scope="col" class:num=numeric aria-sort=aria>
             <a href=href>{format!("{label}{arrow}")}</a>
@@ -159,31 +176,34 @@ fn CaseTable(page: CasePage, filter: CaseFilter, people: Vec<(i64, String)>) -> 
     let tail = [(CaseSort::Status, "Status", false), (CaseSort::Assignee, "Assignee", false)]
         .map(|(sort, label, numeric)| sort_header(&filter, sort, label, numeric))
         .collect_view();
-    let options = people
-        .into_iter()
-        .map(|(id, name)| view! { <option value=id.to_string()>{name}</option> })
-        .collect_view();
-    let rows = page.rows.into_iter().map(|row| view! { <CaseLine row/> }).collect_view();
+    let options =
+        people.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view();
+    // Release builds keep full view types (debug builds erase them): a row of fifteen cells inside the table
+    // inside the form made a type deeper than the compiler's recursion limit. Erasing each row and the table
+    // keeps every type shallow, whatever the row grows to.
+    let rows = page.rows.into_iter().map(|row| view! { <CaseLine row/> }.into_any()).collect_view();
+    let table = view! {
+        <table class="grid" id="cases">
+            <thead>
+                <tr>
+                    <th scope="col"><span class="visually-hidden">"Select"</span></th>
+                    {headers}
+                    <th scope="col">"Trend"</th>
+                    <th scope="col" class="num">"Rate ‰"</th>
+                    {tail}
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+    .into_any();
     view! {
         <p class="muted">
             {summary} " " <a href=export>"Export CSV"</a> " · " <a href=api>"JSON"</a>
         </p>
         <form method="post" action="/cases/assign" id="bulk-assign">
             <input type="hidden" name="back" value=back/>
-            <div class="table-scroll">
-                <table class="grid" id="cases">
-                    <thead>
-                        <tr>
-                            <th scope="col"><span class="visually-hidden">"Select"</span></th>
-                            {headers}
-                            <th scope="col">"Trend"</th>
-                            <th scope="col" class="num">"Rate ‰"</th>
-                            {tail}
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <div class="table-scroll">{table}</div>
             <p class="row">
                 <label>
                     <span>"Assign ticked cases to"</span>
@@ -203,7 +223,10 @@ fn CaseTable(page: CasePage, filter: CaseFilter, people: Vec<(i64, String)>) -> 
 fn CaseLine(row: CaseRow) -> impl IntoView {
     let href = format!("/cases/{}", row.case_id);
     let customer = match &row.customer {
-        Some(c) => view! { <a href=format!("/customers/{}", c.customer_id) title=c.name.clone()>{c.account_ref.clone()}</a> }.into_any(),
+        Some(c) => {
+            view! { <a href=format!("/customers/{}", c.customer_id) title=c.name.clone()>{c.account_ref.clone()}</a> }
+                .into_any()
+        }
         None => view! { <span class="muted">"nobody named"</span> }.into_any(),
     };
     let kind = if row.role == "source" || row.role == "unknown" {
@@ -212,7 +235,9 @@ fn CaseLine(row: CaseRow) -> impl IntoView {
         format!("{} · {}", row.report_type.replace('_', " "), row.role.replace('_', " "))
     };
     // The header says UTC; the cells stay short enough for one line.
-    let when = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
+    let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        t.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+    };
     let rate = row.rate_per_thousand.map(|r| format!("{r:.2}")).unwrap_or_else(|| "–".to_owned());
     let flag_class = row.flag.as_ref().map(|f| format!("flag {f}")).unwrap_or_default();
     let flag_title = row.flag.as_ref().map(|f| format!("at or over the {f} threshold for {}", row.report_type));
