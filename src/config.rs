@@ -45,6 +45,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Group the newest not-recognised messages by sender domain and Subject shape, most frequent first:
+    /// which reporter to teach the desk next.
+    Unrecognised {
+        /// How many of the newest not-recognised messages to read.
+        #[arg(long, default_value_t = 5000)]
+        limit: i64,
+    },
     /// Store one message read from standard input, then parse it (for MTA pipes). Exit status: 0 stored,
     /// 65 refused (empty or too large), 75 not stored (try again later).
     Ingest {

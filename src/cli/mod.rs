@@ -1,4 +1,4 @@
-//! The `abusedesk` command: `serve` (default), `migrate`, `user …`, `parse`, `ingest`, `import`, `reparse`,
+//! The `abusedesk` command: `serve` (default), `migrate`, `user …`, `parse`, `unrecognised`, `ingest`, `import`, `reparse`,
 //! `customers`, `assignments`, `address-space`, `attribute`, `reattribute`, `recount`, `volumes`, `threshold`. Errors are printed with their causes
 //! and end the process with a non-zero status.
 
@@ -53,6 +53,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             return Ok(intake::ingest(url, recipient.as_deref(), max_bytes).await)
         }
         Some(Command::Parse { files, json }) => parse::run(&files, json),
+        Some(Command::Unrecognised { limit }) => {
+            with_store(url, |store| async move { parse::unrecognised(&store, limit).await }).await
+        }
         Some(Command::Migrate) => {
             let store = open(url).await?;
             println!("database is at schema version {}", store.schema_version().await?);

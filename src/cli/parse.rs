@@ -1,5 +1,6 @@
 //! `abusedesk parse FILE… [--json]`: what the parsers make of each message, without storing anything.
-//! Operators use it to check a sample before blaming the desk; scripts use `--json`.
+//! Operators use it to check a sample before blaming the desk; scripts use `--json`. And
+//! `abusedesk unrecognised`: the stored messages no rule understood, grouped by sender and Subject shape.
 
 use std::path::Path;
 
@@ -51,7 +52,9 @@ pub(super) fn run(files: &[impl AsRef<Path>], json: bool) -> anyhow::Result<()> 
     let mut failures = 0;
     for path in files {
         let name = path.as_ref().display().to_string();
-        let parsed = std::fs::read(path).map_err(|e| e.to_string()).and_then(|raw| parse_message(&raw).map_err(|e| e.to_string()));
+        let parsed = std::fs::read(path)
+            .map_err(|e| e.to_string())
+            .and_then(|raw| parse_message(&raw).map_err(|e| e.to_string()));
         let line = match &parsed {
             Ok(p) => FileResult {
                 file: &name,
@@ -62,7 +65,13 @@ pub(super) fn run(files: &[impl AsRef<Path>], json: bool) -> anyhow::Result<()> 
             },
             Err(e) => {
                 failures += 1;
-                FileResult { file: &name, format: None, reports: Vec::new(), warnings: Vec::new(), error: Some(e.clone()) }
+                FileResult {
+                    file: &name,
+                    format: None,
+                    reports: Vec::new(),
+                    warnings: Vec::new(),
+                    error: Some(e.clone()),
+                }
             }
         };
         if json {
@@ -108,4 +117,25 @@ fn wire_name(value: &impl Serialize) -> String {
         Ok(serde_json::Value::String(name)) => name,
         _ => String::new(),
     }
+}
+
+/// Prints the newest `limit` not-recognised messages grouped by (sender domain, Subject shape), largest
+/// group first, with an example message id to open on the Intake page.
+pub(super) async fn unrecognised(store: &crate::store::Store, limit: i64) -> anyhow::Result<()> {
+    use std::collections::HashMap;
+    let messages = store.list_messages(Some(crate::store::ParseStatus::Unrecognised), limit.max(1), 0).await?;
+    let mut groups: HashMap<(String, String), (usize, i64)> = HashMap::new();
+    for m in &messages {
+        let Some(raw) = store.find_message_raw(m.inbound_message_id).await? else { continue };
+        let key = crate::ingest::message_shape(&raw).unwrap_or_else(|| ("(unreadable)".to_owned(), String::new()));
+        let entry = groups.entry(key).or_insert((0, m.inbound_message_id));
+        entry.0 += 1;
+    }
+    let mut rows: Vec<_> = groups.into_iter().collect();
+    rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then_with(|| a.0.cmp(&b.0)));
+    println!("{} not-recognised messages read, {} shapes", messages.len(), rows.len());
+    for ((domain, shape), (count, example)) in rows {
+        println!("{count:6}  {domain:32}  {shape}  (e.g. message {example})");
+    }
+    Ok(())
 }

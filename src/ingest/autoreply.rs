@@ -3,11 +3,13 @@
 //!
 //! Two strengths of signal, checked at two points of the parser order:
 //! * [`parse_marked`], before any format: the message says it is automatic in a way only automatic mail
-//!   does: RFC 3834 `Auto-Submitted: auto-replied` (not `auto-generated`, which automated *reporters* use),
+//!   does: RFC 3834 `Auto-Submitted: auto-replied` on an answer (not `auto-generated`, which automated
+//!   *reporters* use; ticket systems mark new reports `auto-replied` too, so only with a `Re:` Subject),
 //!   `X-Autoreply`/`X-Autorespond`, `Precedence: auto_reply`, a delivery status notification
 //!   (RFC 3464 `multipart/report; report-type=delivery-status`), or an auto-reply/bounce Subject;
-//! * [`parse_worded`], after every format failed: an acknowledgement or ticket notice worded as one
-//!   ("we have received your report", "ticket … has been created", "case closed").
+//! * [`parse_reply`] and [`parse_worded`], after the structured formats and before the rules that read
+//!   words: a reply in a conversation (left for staff), and an acknowledgement or ticket notice worded as
+//!   one ("we have received your report", "ticket … has been created", "case closed").
 
 use super::mime::{self, Mail};
 use super::model::{Format, ParsedMessage};
@@ -41,29 +43,15 @@ const MARKED_SUBJECTS: &[&str] = &[
 const ACK_WORDING: &[&str] = &[
     "we have received your",
     "we've received your",
-    "has been received",
     "thank you for your report",
-    "thank you for contacting",
     "thanks for your report",
-    "thank you for reporting",
     "your report has been",
-    "your request has been",
-    "your ticket",
     "ticket has been created",
-    "ticket was created",
-    "a ticket has been",
-    "has been assigned the ticket",
-    "case closed",
-    "ticket closed",
-    "has been closed",
-    "has been resolved",
     "this is an automated response",
     "this is an automatic reply",
-    "this is an automated message to confirm",
-    "do not reply to this",
-    "wir haben ihre",
-    "ihre meldung",
     "nous avons bien reçu",
+    "wir haben ihre meldung",
+    "wir haben ihre nachricht",
 ];
 
 fn auto_reply(reason: &str) -> ParsedMessage {
@@ -74,8 +62,12 @@ fn auto_reply(reason: &str) -> ParsedMessage {
 
 pub(crate) fn parse_marked(mail: &Mail<'_>) -> Option<ParsedMessage> {
     let header = |name: &str| mime::header(mail.msg, name).map(|v| v.trim().to_ascii_lowercase());
-    if header("auto-submitted").is_some_and(|v| v.starts_with("auto-replied")) {
-        return Some(auto_reply("Auto-Submitted: auto-replied (RFC 3834)"));
+    let subject = mail.subject.trim_start().to_lowercase();
+    // Ticket systems (Request Tracker) mark every mail they send `auto-replied`, new reports included, so
+    // the header decides only with a Subject that answers another message.
+    let answering = ["re:", "aw:", "antw:", "sv:", "r:"].iter().any(|p| subject.starts_with(p));
+    if header("auto-submitted").is_some_and(|v| v.starts_with("auto-replied")) && answering {
+        return Some(auto_reply("Auto-Submitted: auto-replied (RFC 3834) on an answer"));
     }
     if header("x-autoreply").is_some() || header("x-autorespond").is_some() {
         return Some(auto_reply("marked X-Autoreply"));
@@ -89,8 +81,24 @@ pub(crate) fn parse_marked(mail: &Mail<'_>) -> Option<ParsedMessage> {
     {
         return Some(auto_reply("a delivery status notification (bounce)"));
     }
-    let subject = mail.subject.trim_start().to_lowercase();
     MARKED_SUBJECTS.iter().find(|s| subject.starts_with(*s)).map(|s| auto_reply(&format!("Subject begins \"{s}\"")))
+}
+
+/// A reply in a conversation (`Re:` and `In-Reply-To`) is not a new complaint, whatever it quotes: left
+/// "not recognised" for staff, so a quoted notice never becomes a report against the address it names.
+pub(crate) fn parse_reply(mail: &Mail<'_>) -> Option<ParsedMessage> {
+    let mut subject = mail.subject.trim_start().to_lowercase();
+    while subject.starts_with('[') {
+        subject = subject.split_once(']').map(|(_, rest)| rest.trim_start().to_owned()).unwrap_or_default();
+    }
+    let reply = ["re:", "re :", "aw:", "antw:", "sv:", "vs:", "r:"].iter().any(|p| subject.starts_with(p));
+    if !reply || mime::header(mail.msg, "in-reply-to").is_none() {
+        return None;
+    }
+    let mut out = ParsedMessage::new(Format::Unknown);
+    out.warnings
+        .push("a reply in a conversation (Re: with In-Reply-To), not a new complaint: left for staff".to_owned());
+    Some(out)
 }
 
 pub(crate) fn parse_worded(mail: &Mail<'_>) -> Option<ParsedMessage> {

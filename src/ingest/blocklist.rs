@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 
 use super::mime::Mail;
 use super::model::{Format, ParsedMessage, ParsedReport, ReportRole, ReportType};
-use super::{classify, dates, reporter, text};
+use super::{classify, dates, mentions, reporter, text};
 
 /// Paragraphs longer than this are never joined into one record.
 const MAX_WRAPPED_LINES: usize = 8;
@@ -31,7 +31,9 @@ struct Record {
 }
 
 fn record(text: String, time: DateTime<Utc>) -> Record {
-    let ips = text::find_ips(&text).into_iter().map(|f| f.ip).collect();
+    // A record's own wording can say an address is the other side ("Destination IP: …"): never the offender.
+    let ips =
+        text::find_ips(&text).into_iter().map(|f| f.ip).filter(|ip| !mentions::named_as_other(&text, *ip)).collect();
     Record { text, time, ips }
 }
 

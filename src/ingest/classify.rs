@@ -14,7 +14,19 @@ const RULES: &[(&[&str], ReportType)] = &[
     (&["ddos", "dos", "flood*", "amplification"], ReportType::Ddos),
     (&["botnet*", "drone*", "sinkhole*", "c2", "cnc", "bot", "bots"], ReportType::Botnet),
     (
-        &["malware*", "malicious", "virus*", "worm*", "trojan*", "infected", "ransomware", "exploit*"],
+        &[
+            "malware*",
+            "malicious",
+            "virus*",
+            "worm*",
+            "trojan*",
+            "infected",
+            "ransomware",
+            "exploit*",
+            "compromised",
+            "webshell*",
+            "backdoor*",
+        ],
         ReportType::Malware,
     ),
     (&["spam*", "regbot*", "ube", "uce", "bulk"], ReportType::Spam),
@@ -38,7 +50,10 @@ const RULES: &[(&[&str], ReportType)] = &[
         ],
         ReportType::Scanning,
     ),
-    (&["openresolver*", "resolver*", "proxy", "proxies", "relay", "accessible", "exposed"], ReportType::OpenService),
+    (
+        &["openresolver*", "resolver*", "proxy", "proxies", "relay", "accessible", "exposed", "vulnerab*", "cve"],
+        ReportType::OpenService,
+    ),
 ];
 
 /// `word` matches `keyword` exactly, or by prefix when the keyword ends in `*`. Short keywords are

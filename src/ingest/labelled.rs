@@ -93,10 +93,14 @@ fn is_reply(subject: &str) -> bool {
         .any(|p| lower.starts_with(p))
 }
 
-/// The body texts, HTML as text, defanged addresses restored.
+/// The body texts, HTML as text, defanged addresses restored; a complaint forwarded as an attachment
+/// (`message/rfc822`) is read too, one level deep.
 fn body_texts(mail: &Mail<'_>) -> Vec<String> {
+    let forwarded = mime::attached_messages(mail.msg).into_iter().flat_map(mime::leaves);
     mail.leaves
         .iter()
+        .filter(|leaf| !matches!(leaf.body, mime::Body::Message(_)))
+        .chain(forwarded.collect::<Vec<_>>().iter())
         .filter_map(|leaf| {
             let t = leaf.text()?;
             let t = if leaf.content_type == "text/html" { html::to_text(&t) } else { t.into_owned() };

@@ -76,7 +76,6 @@ const OTHER_WORDS: &[&str] = &[
     "target",
     "targeted",
     "targets",
-    "to",
     "victim",
     "inetnum",
     "netrange",
@@ -122,7 +121,6 @@ const OTHER_WORDS: &[&str] = &[
     "helo",
     "ehlo",
     "received",
-    "by",
     "smtp",
     "ours",
     "via",
@@ -201,9 +199,9 @@ fn context(line: &str, at: usize) -> (Vec<String>, bool) {
         let hostlike = word.contains('.') && word.chars().any(char::is_alphabetic);
         hostlike && (trimmed.ends_with('(') || word.contains("://"))
     });
-    // The last four tokens, each read as its words ("IP-Adresse" → ip, adresse; "bad.example" one token).
+    // The last five tokens, each read as its words ("IP-Adresse" → ip, adresse; "bad.example" one token).
     let tokens: Vec<&str> = before.split_whitespace().collect();
-    let last = tokens.get(tokens.len().saturating_sub(4)..).unwrap_or_default().iter().flat_map(|t| words(t)).collect();
+    let last = tokens.get(tokens.len().saturating_sub(5)..).unwrap_or_default().iter().flat_map(|t| words(t)).collect();
     (last, host_before)
 }
 
@@ -229,19 +227,41 @@ fn is_part_of_something_else(line: &str, at: usize, written: usize) -> bool {
         || before.to_ascii_lowercase().contains("received:")
 }
 
-/// Whether a line introduces a list of addresses ("…the following IP addresses:", "IPs listed to the RBL").
+/// Words that make a line introducing addresses introduce something else (targets, a WHOIS network).
+const NOT_A_SOURCE_LIST: &[&str] =
+    &["dst", "dest", "destination", "target", "targeted", "targets", "victim", "inetnum", "netrange", "cidr", "whois"];
+
+/// Whether a line introduces a list of addresses ("…the following IP addresses:", "IPs listed to the RBL",
+/// "The following systems have attacked our systems:" lists the attackers, whoever "our" is).
 fn introduces_list(line: &str) -> bool {
     let w = words(line);
     let ends = line.trim_end().ends_with([':', '.']) || line.trim().starts_with("--");
-    ends && w.iter().any(|x| matches!(x.as_str(), "ip" | "ips" | "addresses" | "adressen" | "adresy" | "ipv4"))
-        && !w.iter().any(|x| OTHER_WORDS.contains(&x.as_str()) && x != "to")
+    ends && w
+        .iter()
+        .any(|x| matches!(x.as_str(), "ip" | "ips" | "address" | "addresses" | "adressen" | "adresy" | "ipv4"))
+        && !w.iter().any(|x| NOT_A_SOURCE_LIST.contains(&x.as_str()))
 }
 
 /// The address a list line starts with (`8.8.4.4`, `• 8.8.4.4 - host`, `[8.8.4.4]`).
 fn list_item(line: &str) -> Option<text::FoundIp> {
     let t = line.trim().trim_start_matches(['•', '*', '-', '·', '[', '(', ' ', '\t', '\u{a0}']);
     let first = t.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ']' | ')' | '/')).next()?;
-    text::exact_ip(first).filter(|ip| text::is_global(*ip)).map(|ip| text::FoundIp { ip, port: None })
+    // The whole token is the address, or the address and its port ("198.51.100.7:1688").
+    let found = text::find_ips(first).into_iter().next()?;
+    let whole = text::exact_ip(first).is_some() || found.port.is_some_and(|p| first == format!("{}:{p}", found.ip));
+    (whole && text::is_global(found.ip)).then_some(found)
+}
+
+/// Words that name the other side of an event, for lines already known to be about one (log records).
+const OTHER_SIDE: &[&str] =
+    &["dst", "dest", "destination", "target", "targeted", "victim", "our", "my", "local", "lip", "sensor", "honeypot"];
+
+/// Whether `line` calls `ip` the other side of the event ("Destination IP: …", "our host …").
+pub(crate) fn named_as_other(line: &str, ip: IpAddr) -> bool {
+    located(line).into_iter().filter(|(_, f)| f.ip == ip).any(|(at, _)| {
+        let (before, _) = context(line, at);
+        before.iter().any(|w| OTHER_SIDE.contains(&w.as_str()))
+    })
 }
 
 /// The mentions of the reported host in `body`, by the rules in the module documentation (logs excluded).
@@ -265,6 +285,15 @@ pub(crate) fn in_text(body: &str) -> Vec<Mention> {
             let (before, after_host) = context(line, at);
             if says_source(&before) || after_host {
                 here.push(Mention { ip: ip.ip, port: ip.port, line: line.trim().to_owned() });
+            }
+        }
+        if here.is_empty() && i >= 2 {
+            // "https://phish.example/x" then "(198.51.100.7)" on a line of its own.
+            let bare = line.trim().trim_matches(['(', ')', '[', ']', ' ']);
+            let previous = lines.get(i - 2).map(|l| l.trim()).unwrap_or_default();
+            let after_url = line.trim_start().starts_with(['(', '[']) && previous.contains("://");
+            if let Some(ip) = text::exact_ip(bare).filter(|ip| after_url && text::is_global(*ip)) {
+                here.push(Mention { ip, port: None, line: format!("{previous} {}", line.trim()) });
             }
         }
         if here.is_empty() && (introduces_list(line) || lower.ends_with(':') && says_source(&words(&lower))) {
@@ -351,6 +380,10 @@ mod tests {
             ["8.8.4.4", "9.9.9.9"]
         );
         assert_eq!(ips("Your IP Address: 8.8.4.4, 9.9.9.9\n"), ["8.8.4.4", "9.9.9.9"]);
+        assert_eq!(ips("Internet Protocol Address:\n\n8.8.4.4:1688\n"), ["8.8.4.4"]);
+        assert_eq!(ips("The link of the URL:\n  https://bad.example/\n  (8.8.4.4)\n"), ["8.8.4.4"]);
+        assert_eq!(ips("The registrant uses your services to host bad.example at 8.8.4.4.\n"), ["8.8.4.4"]);
+        assert_eq!(ips("The following systems or IP addresses have attacked our systems:\n\n8.8.4.4\n"), ["8.8.4.4"]);
     }
 
     #[test]

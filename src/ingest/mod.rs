@@ -8,6 +8,7 @@
 mod acns;
 mod arf;
 mod autoreply;
+mod candidates;
 mod blocklist;
 mod classify;
 mod dates;
@@ -26,6 +27,7 @@ mod model;
 pub(crate) mod original;
 mod reporter;
 mod shadowserver;
+mod shape;
 mod spamcop;
 mod table;
 pub(crate) mod text;
@@ -33,6 +35,7 @@ mod xarf;
 mod xarf_json;
 
 pub use model::{Format, ParseError, ParsedMessage, ParsedReport, ReportRole, ReportType};
+pub use shape::message_shape;
 
 use mime::Mail;
 
@@ -41,9 +44,10 @@ type FormatParser = fn(&Mail<'_>) -> Option<ParsedMessage>;
 
 /// Most specific first: mail marked as automatic is no complaint whatever it quotes; SpamCop reports are
 /// often ARF and ARF can carry X-ARF, so the outer signature wins; then the structured payloads, then the
-/// rules that read what a message says in words (tables, labelled values, log notices); acknowledgements
-/// worded as such; and last the Received-chain fallback for forwarded mail.
-const PARSERS: [FormatParser; 13] = [
+/// replies and acknowledgements (never complaints, whatever they quote); then the rules that read what a
+/// message says in words (tables, log notices, labelled values); and last the Received-chain fallback for
+/// forwarded mail.
+const PARSERS: [FormatParser; 14] = [
     autoreply::parse_marked,
     spamcop::parse,
     xarf::parse,
@@ -52,10 +56,11 @@ const PARSERS: [FormatParser; 13] = [
     acns::parse,
     dmarc::parse,
     shadowserver::parse,
+    autoreply::parse_reply,
+    autoreply::parse_worded,
     table::parse,
     blocklist::parse,
     labelled::parse,
-    autoreply::parse_worded,
     freeform::parse,
 ];
 
@@ -85,6 +90,10 @@ pub fn parse_message(raw: &[u8]) -> Result<ParsedMessage, ParseError> {
         unknown.warnings.push("no parser recognised this message".to_owned());
         unknown
     });
+    if parsed.format == Format::Unknown {
+        // Staff decide: show them every routable address and where it stands, without choosing one.
+        parsed.warnings.extend(candidates::describe(&mail));
+    }
     parsed.dedup_reports();
     Ok(parsed)
 }

@@ -8,6 +8,7 @@ mod arf_rfc;
 mod feedback_loops;
 mod helpers;
 mod logs;
+mod own_formats;
 mod robustness;
 mod shadowserver;
 mod spamcop;

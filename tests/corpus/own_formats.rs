@@ -1,0 +1,100 @@
+//! The formats read by rule rather than by reporter, on messages written for this project (modelled on
+//! real reporters' layouts, with our own addresses and text: `tests/fixtures/abusedesk/`). Each test names
+//! what the rule must take and what it must never take.
+
+use abusedesk::ingest::{parse_message, Format, ReportType};
+
+use crate::helpers::{fixture, ip, parse, utc};
+
+fn ips(name: &str) -> Vec<String> {
+    let parsed = parse_message(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    parsed.reports.iter().map(|r| r.source_ip.to_string()).collect()
+}
+
+#[test]
+fn a_tsv_attachment_reports_its_client_column_never_the_server() {
+    let parsed = parse("abusedesk/cert-tsv-attachment.eml", Format::Table, 3);
+    let first = &parsed.reports[0];
+    assert_eq!(first.source_ip, ip("45.33.32.156"));
+    assert_eq!(first.source_port, Some(40022));
+    assert_eq!(first.incident_time, Some(utc("2024-03-01T10:00:01Z")));
+    assert_eq!(first.report_type, ReportType::Malware, "ransomware, from the body's wording");
+    assert!(first.evidence.as_deref().is_some_and(|e| e.starts_with("proto\tclient_ip_addr") && e.lines().count() == 2), "header and its own row");
+    assert!(!ips("abusedesk/cert-tsv-attachment.eml").contains(&"185.220.101.4".to_owned()), "the server column is the destination");
+}
+
+#[test]
+fn an_inline_semicolon_table_with_defanged_addresses() {
+    let parsed = parse("abusedesk/cert-inline-csv.eml", Format::Table, 2);
+    assert_eq!(parsed.reports[0].source_ip, ip("91.121.87.10"), "91.121.87[.]10 refanged");
+    assert_eq!(parsed.reports[0].incident_time, Some(utc("2024-03-03T22:15:00Z")));
+    assert_eq!(parsed.reports[0].report_type, ReportType::Ddos);
+}
+
+#[test]
+fn an_html_table_is_read_as_rows() {
+    let parsed = parse("abusedesk/html-table.eml", Format::Table, 2);
+    assert_eq!(ips("abusedesk/html-table.eml"), ["51.75.70.2", "91.121.87.10"]);
+    assert_eq!(parsed.reports[1].incident_time, Some(utc("2024-03-04T18:30:00Z")));
+    assert_eq!(parsed.reports[0].report_type, ReportType::OpenService, "a vulnerable service");
+}
+
+#[test]
+fn a_labelled_address_but_never_the_destination_the_reporters_server_or_a_whois_paste() {
+    let parsed = parse("abusedesk/labelled-phishing.eml", Format::Labelled, 1);
+    let r = &parsed.reports[0];
+    assert_eq!(r.source_ip, ip("45.33.32.156"));
+    assert_eq!(r.report_type, ReportType::Phishing);
+    assert_eq!(r.incident_time, Some(utc("2024-03-06T09:41:12Z")), "the Detected: label");
+}
+
+#[test]
+fn a_list_under_a_sentence_that_introduces_it() {
+    let parsed = parse("abusedesk/list-under-sentence.eml", Format::Labelled, 2);
+    assert_eq!(ips("abusedesk/list-under-sentence.eml"), ["51.75.70.2", "91.121.87.10"]);
+    assert_eq!(parsed.reports[0].report_type, ReportType::Malware, "a compromised server");
+}
+
+#[test]
+fn the_actual_host_named_in_a_sentence() {
+    let parsed = parse("abusedesk/actual-host.eml", Format::Labelled, 1);
+    assert_eq!(parsed.reports[0].source_ip, ip("51.75.70.2"));
+    assert_eq!(parsed.reports[0].report_type, ReportType::Phishing);
+}
+
+#[test]
+fn log_lines_name_the_remote_host_never_the_local_one() {
+    let parsed = parse_message(&fixture("abusedesk/fail2ban-logs.eml")).unwrap();
+    assert_eq!(ips("abusedesk/fail2ban-logs.eml"), ["45.33.32.156"]);
+    assert_eq!(parsed.reports[0].incident_time, Some(utc("2024-03-08T05:12:01Z")));
+}
+
+#[test]
+fn a_subject_naming_the_address() {
+    let parsed = parse("abusedesk/subject-only.eml", Format::Labelled, 1);
+    assert_eq!(parsed.reports[0].source_ip, ip("91.121.87.10"));
+    assert_eq!(parsed.reports[0].report_type, ReportType::Spam);
+}
+
+#[test]
+fn dmarc_aggregate_reports_only_failing_records() {
+    let parsed = parse("abusedesk/dmarc-aggregate.eml", Format::DmarcAggregate, 1);
+    let r = &parsed.reports[0];
+    assert_eq!(r.source_ip, ip("51.75.70.2"));
+    assert_eq!(r.reporter, "mail.example.org");
+    assert_eq!(r.reporter_ref.as_deref(), Some("2024031200001"));
+    assert_eq!(r.incident_time, Some(utc("2024-03-12T00:00:00Z")));
+    assert!(parsed.warnings.iter().any(|w| w.contains("1 record(s) passed")), "{:?}", parsed.warnings);
+}
+
+#[test]
+fn automatic_replies_and_acknowledgements_are_no_complaints() {
+    parse("abusedesk/auto-reply.eml", Format::AutoReply, 0);
+    parse("abusedesk/ticket-ack.eml", Format::AutoReply, 0);
+}
+
+#[test]
+fn a_reply_quoting_a_notice_is_left_for_staff() {
+    let parsed = parse("abusedesk/reply-quoting.eml", Format::Unknown, 0);
+    assert!(parsed.warnings.iter().any(|w| w.contains("reply")), "{:?}", parsed.warnings);
+}
