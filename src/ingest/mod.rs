@@ -15,7 +15,7 @@ mod dmarc;
 mod fields;
 mod fingerprint;
 mod freeform;
-mod html;
+pub(crate) mod html; // also the portal's evidence (src/redact/allowlist.rs)
 mod jmrp;
 mod labelled;
 mod mentions;
@@ -24,7 +24,7 @@ mod mentions;
 pub(crate) mod mime;
 mod model;
 pub(crate) mod original;
-mod reporter;
+pub(crate) mod reporter; // also the portal's complainant rule (src/redact/complainant.rs)
 mod shadowserver;
 mod spamcop;
 mod table;

@@ -56,8 +56,11 @@
 //! * Links without a scheme (`www.example.com/unsub?u=…`) are only searched for addresses.
 //! * Rule 3 also hides address-shaped Message-IDs quoted in prose; the Message-ID fields themselves stay.
 
+pub mod allowlist;
+pub mod complainant;
 mod encoding;
 mod facts;
+pub mod guard;
 mod headers;
 mod mime;
 mod scan;

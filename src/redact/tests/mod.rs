@@ -270,3 +270,9 @@ fn the_marker_is_the_only_replacement_and_counts_match() {
     assert_eq!(out.text, format!("To: {MARKER}\nSubject: s\n\nwrite {MARKER}\n"));
     assert_eq!(out.removed, 2);
 }
+
+/// Base64 (standard alphabet, padded), for building encoded test input.
+fn b64(text: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(text)
+}
