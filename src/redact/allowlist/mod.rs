@@ -60,11 +60,38 @@ pub fn report_evidence(format: &str, evidence: Option<&str>, letter: Option<&[u8
             let msg = MessageParser::default().parse(raw);
             let body = msg.as_ref().map(|m| body_text(m, raw).0).unwrap_or_default();
             let mut shown = lines(&body, false, own_ip, ids, "of the complaint's text");
+            let (text, phones) = mask_phones(&shown.text);
+            (shown.text, shown.removed) = (text, shown.removed + phones);
             shown.withheld.insert(0, "the complaint's headers, sender and signature withheld".to_owned());
             shown
         }
         (None, None) => Shown { withheld: vec!["no evidence was stored for this report".to_owned()], ..Shown::default() },
     }
+}
+
+/// International phone numbers (`+44 20 7946 0018`) in a letter's lines: a writer's, never the customer's
+/// evidence. A `+`, then at least seven digits with spaces, dashes, dots or brackets between them.
+fn mask_phones(text: &str) -> (String, usize) {
+    let mut out = String::with_capacity(text.len());
+    let mut count = 0;
+    let mut rest = text;
+    while let Some(plus) = rest.find('+') {
+        let (before, tail) = rest.split_at(plus);
+        out.push_str(before);
+        let body = tail.get(1..).unwrap_or_default();
+        let len = body.find(|c: char| !(c.is_ascii_digit() || " -.()/".contains(c))).unwrap_or(body.len());
+        let number = body.get(..len).unwrap_or_default().trim_end_matches([' ', '-', '.', '(', '/']);
+        if number.starts_with(|c: char| c.is_ascii_digit()) && number.bytes().filter(u8::is_ascii_digit).count() >= 7 {
+            out.push_str(super::MARKER);
+            count += 1;
+            rest = body.get(number.len()..).unwrap_or_default();
+        } else {
+            out.push('+');
+            rest = body;
+        }
+    }
+    out.push_str(rest);
+    (out, count)
 }
 
 fn too_large(len: usize) -> Shown {

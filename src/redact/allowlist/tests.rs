@@ -102,3 +102,11 @@ fn nothing_panics_on_damaged_evidence() {
         let _ = report_evidence("x", None, Some(s), ip("::1"), &complainant());
     }
 }
+
+#[test]
+fn a_writers_phone_number_on_a_line_naming_the_address_is_masked() {
+    let letter = b"From: Ann <ann@home.example>\n\nCall me on +44 (0)20 7946-0018 about 10.0.0.1, seen 2026-12-01 10:00:01 +0000.\n";
+    let shown = report_evidence("manual", None, Some(letter), ip("10.0.0.1"), &Identities::default());
+    assert!(!shown.text.contains("7946"), "{}", shown.text);
+    assert!(shown.text.contains("about 10.0.0.1, seen 2026-12-01 10:00:01 +0000."), "{}", shown.text);
+}
