@@ -110,3 +110,15 @@ fn a_writers_phone_number_on_a_line_naming_the_address_is_masked() {
     assert!(!shown.text.contains("7946"), "{}", shown.text);
     assert!(shown.text.contains("about 10.0.0.1, seen 2026-12-01 10:00:01 +0000."), "{}", shown.text);
 }
+
+#[test]
+fn reporter_references_never_reach_the_customer() {
+    let yaml = "Reported-From: robot@reporter.example\nReport-ID: 7012345678@reporter.example\nSource: 10.0.0.1\n\
+Report-Type: login-attack\nComment: 10.0.0.1 see ticket 7012345678@reporter.example\n";
+    let mut ids = Identities::default();
+    ids.add_reference("7012345678@reporter.example");
+    ids.add_reference("7012345678");
+    let shown = report_evidence("xarf", Some(yaml), None, ip("10.0.0.1"), &ids);
+    assert!(shown.text.contains("Source: 10.0.0.1"), "{}", shown.text);
+    assert!(!shown.text.contains("7012345678") && !shown.text.contains("Report-ID"), "{}", shown.text);
+}
