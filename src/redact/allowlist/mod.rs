@@ -134,6 +134,11 @@ fn masked(text: &str, ids: &Identities) -> Shown {
     let mut out = Vec::new();
     let mut naming = 0;
     for line in redaction.text.lines() {
+        // Runs of blank lines (HTML read as text leaves many) are shown as one.
+        if line.trim().is_empty() && out.last().is_none_or(|l: &&str| l.is_empty()) {
+            continue;
+        }
+        let line = if line.trim().is_empty() { "" } else { line };
         if ids.found_in(line).is_some() {
             naming += 1;
         } else {
@@ -177,7 +182,8 @@ fn original(raw: &str, own_ip: IpAddr, ids: &Identities) -> Shown {
     if let Some(ct) = content_type.filter(|ct| ct.bytes().all(|b| b.is_ascii_alphanumeric() || b"/.+-".contains(&b))) {
         shown.text = format!("Content-Type: {ct}\n{}", shown.text);
     }
-    let attachments = msg.attachment_count();
+    // A part read as the body above (a multipart without boundaries) is not also withheld.
+    let attachments = if msg.text_body.is_empty() && msg.html_body.is_empty() && msg.parts.len() <= 2 { 0 } else { msg.attachment_count() };
     let mut notes = Vec::new();
     if withheld_fields > 0 {
         notes.push(format!("{} of the reported message withheld", plural(withheld_fields, "header field", "header fields")));
@@ -249,10 +255,18 @@ fn body_text(msg: &mail_parser::Message<'_>, input: &[u8]) -> (String, bool) {
     let declared = part.and_then(|p| p.content_transfer_encoding()).map(|c| c.trim().to_ascii_lowercase());
     let raw = part.map(|p| input.get(p.offset_body as usize..p.offset_end as usize).unwrap_or_default());
     let mut sniffed = false;
-    let mut text = match msg.body_text(0) {
-        Some(t) => t.into_owned(),
-        None => msg.body_html(0).map(|h| h.into_owned()).unwrap_or_default(),
+    // An HTML-only body is taken as HTML and read as text below (styles and scripts dropped).
+    let html_only = !msg.text_body.is_empty() && msg.text_body.first() == msg.html_body.first();
+    let mut text = match (html_only, msg.body_text(0)) {
+        (false, Some(t)) => t.into_owned(),
+        _ => msg.body_html(0).map(|h| h.into_owned()).unwrap_or_default(),
     };
+    // A multipart whose boundaries were lost (SpamCop quotes such originals) has no part mail-parser calls
+    // a body: its text is what follows the header block.
+    if text.trim().is_empty() && msg.parts.len() <= 2 {
+        let start = find(input, b"\r\n\r\n").map(|p| p + 4).or_else(|| find(input, b"\n\n").map(|p| p + 2));
+        text = start.and_then(|p| input.get(p..)).map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+    }
     // mail-parser decodes `base64` and `quoted-printable` exactly; `Base64 (comment)`, `x-base64` and the
     // like arrive here still encoded. Decode by what the declaration says or, failing that, by shape.
     let odd = declared.as_deref().is_some_and(|d| !matches!(d, "base64" | "quoted-printable" | "7bit" | "8bit" | "binary"));
@@ -276,6 +290,10 @@ fn body_text(msg: &mail_parser::Message<'_>, input: &[u8]) -> (String, bool) {
         text = crate::ingest::html::to_text(&text);
     }
     (text, sniffed)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// Nothing but base64 characters in lines without spaces, long enough not to be a word.

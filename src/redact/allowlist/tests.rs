@@ -122,3 +122,11 @@ Report-Type: login-attack\nComment: 10.0.0.1 see ticket 7012345678@reporter.exam
     assert!(shown.text.contains("Source: 10.0.0.1"), "{}", shown.text);
     assert!(!shown.text.contains("7012345678") && !shown.text.contains("Report-ID"), "{}", shown.text);
 }
+
+#[test]
+fn a_multipart_original_that_lost_its_boundaries_shows_its_text() {
+    let original = "Received: from x ([10.0.0.1]) by mx.example\nFrom: a@shop.example\nSubject: pills\nContent-Type: multipart/alternative;\n  boundary=\"gone\"\n\n\n\n<html><body><p>INTR<!h>ODUCING</p>\n\n\n<p>cheap pills</p></body></html>\n";
+    let shown = report_evidence("spamcop", Some(original), None, ip("10.0.0.1"), &Identities::default());
+    assert!(shown.text.contains("INTRODUCING\ncheap pills"), "{}", shown.text);
+    assert!(!shown.withheld.iter().any(|w| w.contains("attachment")), "{:?}", shown.withheld);
+}
