@@ -25,7 +25,10 @@ pub fn sender_identities(raw: &[u8], person: bool) -> Identities {
     let head = raw.get(..raw.len().min(MAX_HEADER)).unwrap_or_default();
     let end = find(head, b"\r\n\r\n").or_else(|| find(head, b"\n\n")).map_or(head.len(), |p| p + 2);
     let mut ids = Identities::default();
-    let Some(msg) = MessageParser::default().parse_headers(head.get(..end).unwrap_or_default()) else { return ids };
+    let head = head.get(..end).unwrap_or_default();
+    // Headers only, so no nesting; a panic inside mail-parser must still not reach the portal.
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| MessageParser::default().parse_headers(head)));
+    let Some(msg) = parsed.ok().flatten() else { return ids };
     for field in [msg.from(), msg.reply_to(), msg.sender()].into_iter().flatten() {
         add_all(&mut ids, field, person);
     }

@@ -17,7 +17,7 @@
 
 use std::net::IpAddr;
 
-use mail_parser::{MessageParser, MimeHeaders};
+use mail_parser::{Message, MimeHeaders};
 
 use super::encoding::{decode_base64, decode_quoted_printable, decode_words, to_utf8};
 use super::guard::Identities;
@@ -57,7 +57,7 @@ pub fn report_evidence(format: &str, evidence: Option<&str>, letter: Option<&[u8
         }
         (None, Some(raw)) if raw.len() > MAX_EVIDENCE => too_large(raw.len()),
         (None, Some(raw)) => {
-            let msg = MessageParser::default().parse(raw);
+            let msg = parse_mail(raw);
             let body = msg.as_ref().map(|m| body_text(m, raw).0).unwrap_or_default();
             let mut shown = lines(&body, false, own_ip, ids, "of the complaint's text");
             let (text, phones) = mask_phones(&shown.text);
@@ -92,6 +92,15 @@ fn mask_phones(text: &str) -> (String, usize) {
     }
     out.push_str(rest);
     (out, count)
+}
+
+/// mail-parser, guarded as intake guards it: too many nested containers would overflow the stack, and a
+/// panic inside it (damaged part ids) must not reach the portal. `None` then, and the text is read as lines.
+fn parse_mail(bytes: &[u8]) -> Option<Message<'_>> {
+    if crate::ingest::mime::containers(bytes) > crate::ingest::mime::MAX_CONTAINERS {
+        return None;
+    }
+    crate::ingest::mime::parse(bytes)
 }
 
 fn too_large(len: usize) -> Shown {
@@ -157,7 +166,7 @@ const SHOWN_FIELDS: [&str; 4] = ["date", "subject", "from", "message-id"];
 
 /// An embedded original message: allowlisted headers and its body text.
 fn original(raw: &str, own_ip: IpAddr, ids: &Identities) -> Shown {
-    let Some(msg) = MessageParser::default().parse(raw.as_bytes()) else {
+    let Some(msg) = parse_mail(raw.as_bytes()) else {
         return lines(raw, false, own_ip, ids, "of an unreadable message");
     };
     // The original's recipients are complainants too: in its To/Cc/Delivered-To… and `for <…>` clauses.
@@ -244,7 +253,7 @@ pub fn evidence_recipients(evidence: &str) -> Identities {
     if evidence.len() > MAX_EVIDENCE || !super::mime::is_message(evidence.as_bytes()) {
         return Identities::default();
     }
-    MessageParser::default().parse(evidence.as_bytes()).map(|msg| recipients(&msg, evidence)).unwrap_or_default()
+    parse_mail(evidence.as_bytes()).map(|msg| recipients(&msg, evidence)).unwrap_or_default()
 }
 
 /// The body a person reads: the first text part, else the first HTML part as text; a body still in an
