@@ -1,6 +1,6 @@
 //! The customer portal on the server: what a customer account may read, scoped to its one customer record,
-//! with the evidence of each report built from an allowlist before it leaves the server (`evidence`). A case of another customer is "not
-//! found", never "forbidden", so ids cannot be probed.
+//! with the evidence of each report built from an allowlist before it leaves the server (`evidence`). A
+//! case of another customer is "not found", never "forbidden", so ids cannot be probed.
 //!
 //! Customers read counts, the arithmetic, the chart, who reported (the organisation, never its reference
 //! or the complainant), decisions in force with their statement of reasons, and their disputes. Pending and
