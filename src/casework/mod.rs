@@ -157,6 +157,11 @@ pub async fn decide(store: &Store, user: &CurrentUser, req: &DecisionRequest<'_>
     let items = store.checklist_items().await?;
     let required: Vec<&str> = items.iter().filter(|i| i.required).map(|i| i.code.as_str()).collect();
     may_decide(req.kind, &investigations, &required)?;
+    // The statement of reasons is what the customer reads: it must not name a complainant.
+    let customer_text = [req.reason, req.evidence, req.policy];
+    if let Some(why) = crate::portal::evidence::names_a_complainant(store, req.case_id, &customer_text).await? {
+        return Err(CaseworkError::Invalid(format!("not saved: {why}")));
+    }
     if let Some(target) = req.reverses {
         let earlier = store.case_decisions(req.case_id).await?;
         may_reverse(earlier.iter().find(|d| d.decision_id == target).map(status_of))?;

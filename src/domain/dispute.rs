@@ -84,6 +84,9 @@ pub enum DisputeRefusal {
     AppealPending,
     #[error("an appeal is answered by a manager who did not take or approve the decision")]
     AppealReviewer,
+    /// Staff text for the customer that names one of the case's complainants (the reason says which kind).
+    #[error("{0}")]
+    NamesComplainant(String),
 }
 
 /// The content type of an acceptable attachment, checked by the file name's extension and by the content

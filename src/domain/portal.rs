@@ -1,6 +1,6 @@
 //! What a customer reads in the portal: its own cases, counts and decisions, the evidence with every
 //! complainant identity removed, and its disputes. These views carry no complainant data and no reporter
-//! references by construction: the server builds them from redacted text only.
+//! references by construction: the server builds them from allowlisted, masked text only.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -65,14 +65,19 @@ pub struct PortalReport {
     pub duplicate_reason: Option<String>,
 }
 
-/// One reported message, redacted.
+/// The evidence of one report, built for the customer from an allowlist (`redact::allowlist`): its own
+/// rows or log lines, or the reported message's allowlisted headers and body text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EvidenceView {
-    pub message_id: i64,
+    pub report_id: i64,
+    /// The reporting system's name, or a phrase that names nobody.
     pub reporter: String,
+    pub at: Option<DateTime<Utc>>,
     pub text: String,
-    /// How many items were hidden.
+    /// How many items were masked in `text`.
     pub removed: usize,
+    /// What was withheld, one sentence each ("3 lines about other addresses withheld").
+    pub withheld: Vec<String>,
 }
 
 /// One case as the customer sees it.

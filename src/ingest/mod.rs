@@ -16,7 +16,7 @@ mod dmarc;
 mod fields;
 mod fingerprint;
 mod freeform;
-mod html;
+pub(crate) mod html; // also the portal's evidence (src/redact/allowlist.rs)
 mod jmrp;
 mod labelled;
 mod mentions;
@@ -25,7 +25,7 @@ mod mentions;
 pub(crate) mod mime;
 mod model;
 pub(crate) mod original;
-mod reporter;
+pub(crate) mod reporter; // also the portal's complainant rule (src/redact/complainant.rs)
 mod shadowserver;
 mod shape;
 mod spamcop;

@@ -196,6 +196,10 @@ pub async fn staff_reply(
     }
     let dispute = writable(store, user, dispute_id).await?;
     let body = check_text(body)?;
+    // The customer reads this reply: it must not name a complainant (an analyst pasting a complaint line).
+    if let Some(why) = super::evidence::names_a_complainant(store, dispute.abuse_case_id, &[body]).await? {
+        return Err(DisputeRefusal::NamesComplainant(why).into());
+    }
     let status = if status == DisputeStatus::Open { DisputeStatus::Answered } else { status };
     if let (Some(decision_id), true) = (dispute.decision_id, status.is_settled()) {
         let decision = store.get_decision(decision_id).await?;

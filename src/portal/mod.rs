@@ -1,29 +1,28 @@
 //! The customer portal on the server: what a customer account may read, scoped to its one customer record,
-//! with every piece of evidence redacted before it leaves the server. A case of another customer is "not
-//! found", never "forbidden", so ids cannot be probed.
+//! with the evidence of each report built from an allowlist before it leaves the server (`evidence`). A
+//! case of another customer is "not found", never "forbidden", so ids cannot be probed.
 //!
 //! Customers read counts, the arithmetic, the chart, who reported (the organisation, never its reference
 //! or the complainant), decisions in force with their statement of reasons, and their disputes. Pending and
 //! rejected proposals stay internal: only what took effect is told.
 
 pub mod disputes;
+pub mod evidence;
 
 use chrono::{DateTime, Utc};
 
 use crate::domain::case::CaseStatus;
 use crate::domain::decision::DecisionKind;
 use crate::domain::dispute::{appeal_until, may_appeal, DisputeRefusal, DisputeStatus, DisputeView};
-use crate::domain::portal::{EvidenceView, PortalCaseDetail, PortalCaseRow, PortalDecision, PortalHome, PortalReport};
+use crate::domain::portal::{PortalCaseDetail, PortalCaseRow, PortalDecision, PortalHome, PortalReport};
 use crate::domain::role::Role;
 use crate::domain::user::CurrentUser;
 use crate::server::case_views;
-use crate::store::{CaseRecord, CaseReportRecord, DecisionRecord, Store, StoreError};
+use crate::store::{CaseRecord, DecisionRecord, Store, StoreError};
 use crate::triage::rates::Granularity;
 
 /// Reports listed on the customer's case page.
 const PORTAL_REPORTS: i64 = 200;
-/// Reported messages shown redacted on the customer's case page.
-const EVIDENCE_MESSAGES: usize = 5;
 
 /// Why a portal request did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -119,11 +118,11 @@ pub async fn case_detail(
     let record = own_case(store, customer_id, case_id).await?;
     let chart_svg = case_views::case_chart(store, &record, granularity, now).await?;
     let records = store.case_reports(case_id, PORTAL_REPORTS, 0).await?;
-    let evidence = evidence(store, &records).await?;
+    let evidence = evidence::case_evidence(store, case_id, &record.source_ip).await?;
     let reports: Vec<PortalReport> = records
         .into_iter()
         .map(|r| PortalReport {
-            reporter: r.reporter,
+            reporter: evidence::public_reporter(&r.reporter),
             at: r.incident_time.unwrap_or(r.first_received_at),
             duplicate_reason: case_views::reason_label(r.duplicate_reason.as_deref(), r.unique_in_case),
             unique: r.unique_in_case,
@@ -178,33 +177,6 @@ pub async fn decisions_in_force(
             appeal_until: appeal_until(kind, at, appeal_days),
             can_appeal: may_appeal(kind, at, appeal_days, now, open_appeal).is_ok(),
         });
-    }
-    Ok(out)
-}
-
-/// The first reported messages among a case's `reports`, each redacted: the complainants the parsers
-/// recognised in that message are passed as identities on top of the redaction's own rules.
-///
-/// # Errors
-/// Database errors.
-async fn evidence(store: &Store, reports: &[CaseReportRecord]) -> Result<Vec<EvidenceView>, PortalError> {
-    let mut seen = Vec::new();
-    let mut out = Vec::new();
-    for r in reports {
-        if out.len() == EVIDENCE_MESSAGES {
-            break;
-        }
-        if seen.contains(&r.inbound_message_id) {
-            continue;
-        }
-        seen.push(r.inbound_message_id);
-        let Some(raw) = store.find_message_raw(r.inbound_message_id).await? else { continue };
-        let complainants: Vec<String> =
-            store.list_message_reports(r.inbound_message_id).await?.into_iter().filter_map(|x| x.complainant).collect();
-        let identities: Vec<&str> = complainants.iter().map(String::as_str).collect();
-        let redaction = crate::redact::redact_message(&raw, &identities);
-        let reporter = r.reporter.clone();
-        out.push(EvidenceView { message_id: r.inbound_message_id, reporter, text: redaction.text, removed: redaction.removed });
     }
     Ok(out)
 }

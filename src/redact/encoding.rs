@@ -58,9 +58,10 @@ pub(super) fn to_utf8(bytes: &[u8], charset: Option<&str>) -> String {
     }
 }
 
-/// An encoded word is at most 75 characters (RFC 2047 §2); searching further would make garbage like
-/// `=?=?=?…` quadratic.
-const MAX_WORD: usize = 200;
+/// A charset name longer than this is not one (searching further would make garbage like `=?=?=?…`
+/// quadratic). The encoded text itself has no limit: mailers write words far over RFC 2047's 75
+/// characters, and a word left encoded would hide an address from the masking rules.
+const MAX_CHARSET: usize = 64;
 
 /// `=?charset?B|Q?text?=` decoded (RFC 2047), with the whitespace between two adjacent encoded words
 /// dropped (§6.2). Control characters in a decoded word become spaces, so a word cannot forge a new line.
@@ -93,16 +94,19 @@ pub(super) fn decode_words(field: &str) -> String {
 
 /// The decoded text of the encoded word at the start of `s` and its length in bytes.
 fn encoded_word(s: &str) -> Option<(String, usize)> {
-    let window = s.as_bytes().get(..s.len().min(MAX_WORD))?;
-    let body = window.get(2..)?;
-    let charset_end = body.iter().position(|&b| b == b'?')?;
+    let body = s.as_bytes().get(2..)?;
+    let charset_end = body.iter().take(MAX_CHARSET).position(|&b| b == b'?')?;
     let charset = std::str::from_utf8(body.get(..charset_end)?).ok()?;
     // RFC 2231 language suffix: "utf-8*en".
     let charset = charset.split('*').next().unwrap_or(charset);
     let encoding = *body.get(charset_end + 1)?;
     (body.get(charset_end + 2) == Some(&b'?')).then_some(())?;
     let data_start = charset_end + 3;
-    let data_len = body.get(data_start..)?.windows(2).position(|w| w == b"?=")?;
+    // Encoded text holds no `?` and no white space (§2), so the search stops at the first of either:
+    // linear however long the word, since no other word can start inside this one's text.
+    let data = body.get(data_start..)?;
+    let data_len = data.iter().position(|&b| b == b'?' || b.is_ascii_whitespace())?;
+    (data.get(data_len + 1) == Some(&b'=')).then_some(())?;
     let data = body.get(data_start..data_start + data_len)?;
     let bytes = match encoding.to_ascii_lowercase() {
         b'b' => decode_base64(data),

@@ -77,6 +77,11 @@ fn envelope_line(bytes: &[u8]) -> (Option<&[u8]>, &[u8]) {
     }
 }
 
+/// Whether `raw` (any line endings) starts with a message header block, as [`decode`] reads it.
+pub(super) fn is_message(raw: &[u8]) -> bool {
+    looks_like_message(&normalize(raw))
+}
+
 /// Whether `bytes` starts with a message header block (after an optional envelope line).
 fn looks_like_message(bytes: &[u8]) -> bool {
     let (fields, _) = header_block(envelope_line(bytes).1);

@@ -1,5 +1,10 @@
 //! Hiding complainants' identities in evidence before the evidence is shown to the accused customer.
 //!
+//! The portal does not show a redacted whole message: [`allowlist`] builds each report's evidence from what
+//! is positively the customer's own, then masks it with [`redact_message`] and withholds every line that
+//! [`guard`] still finds a complainant in after full decoding; [`complainant`] says who the complainant of
+//! a message is. The rules below are the masking step.
+//!
 //! Reporters must be protected from retaliation and from list-washing (a spammer removing exactly the
 //! addresses that complain), which is why SpamCop strips complainant addresses from its reports. This
 //! module owns that redaction. It is pure: bytes in, text out, no I/O; it never panics and stays linear
@@ -50,14 +55,17 @@
 //! * Rule 3 trusts the sender's domains: if the spam came from a freemail address, other addresses at that
 //!   freemail domain stay unless they are identities.
 //! * A complainant writing to the desk directly is the complaint's From; that address is an identity only
-//!   when the desk passes it in `extra_identities` (the module cannot tell a person from a robot).
+//!   when the desk passes it in `extra_identities` (the portal does, through [`complainant`]).
 //! * Names and signatures in free text are hidden only when passed as desk identities or inside a
 //!   recognised comment block; addresses without a dotted domain (`joe@localhost`) only in rules 1 and 2.
 //! * Links without a scheme (`www.example.com/unsub?u=…`) are only searched for addresses.
 //! * Rule 3 also hides address-shaped Message-IDs quoted in prose; the Message-ID fields themselves stay.
 
+pub mod allowlist;
+pub mod complainant;
 mod encoding;
 mod facts;
+pub mod guard;
 mod headers;
 mod mime;
 mod scan;

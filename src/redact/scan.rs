@@ -2,8 +2,9 @@
 //!
 //! There is no regular expression here: each scanner walks the text forward once. An address's local part
 //! is found by looking back from its `@`, but never past the end of the previous `@` considered, so no byte
-//! is looked at more than a bounded number of times and a megabyte of `a@a@a@…` stays linear. Every
-//! position returned sits next to an ASCII byte, so slicing a `str` there can never split a character.
+//! is looked at more than a bounded number of times and a megabyte of `a@a@a@…` stays linear. Addresses
+//! may be internationalised (RFC 6530: `józef@bücher.example`): non-ASCII letters and digits belong to
+//! them, walked a whole character at a time, so every position returned is a character boundary.
 
 /// An address-shaped token: `local@domain`, where the `@` may also be written `%40` (or `%2540`, encoded
 /// twice), as it is in URLs.
@@ -60,8 +61,11 @@ pub(super) fn addresses(text: &str) -> Vec<Address> {
             continue;
         };
         let mut start = i;
-        while start > floor && bytes.get(start - 1).is_some_and(|&b| is_local_char(b)) {
-            start -= 1;
+        while start > floor {
+            match text.get(..start).and_then(|t| t.chars().next_back()) {
+                Some(c) if in_address(c, is_local_char) => start -= c.len_utf8(),
+                _ => break,
+            }
         }
         // A local part never starts with a dot ("see...joe@x" means "joe@x").
         while start < i && bytes.get(start) == Some(&b'.') {
@@ -69,8 +73,8 @@ pub(super) fn addresses(text: &str) -> Vec<Address> {
         }
         let domain_start = i + at_len;
         let mut end = domain_start;
-        while bytes.get(end).is_some_and(|&b| is_domain_char(b)) {
-            end += 1;
+        while let Some(c) = text.get(end..).and_then(|t| t.chars().next()).filter(|&c| in_address(c, is_domain_char)) {
+            end += c.len_utf8();
         }
         while end > domain_start && bytes.get(end - 1).is_some_and(|&b| b == b'.' || b == b'-') {
             end -= 1;
@@ -79,8 +83,8 @@ pub(super) fn addresses(text: &str) -> Vec<Address> {
         // `a@b@c.example`: what follows this `@` is the local part of the next address, not a domain.
         let chained = at_sign(bytes, end).is_some();
         if start < i && end > domain_start && !chained {
-            let local = percent_decode(&text[start..i]);
-            let domain = text[domain_start..end].to_ascii_lowercase();
+            let local = percent_decode(text.get(start..i).unwrap_or_default());
+            let domain = text.get(domain_start..end).unwrap_or_default().to_ascii_lowercase();
             let key = format!("{}@{domain}", local.to_ascii_lowercase());
             found.push(Address { start, end, key, strict: is_internet_domain(&domain), domain });
             floor = end;
@@ -92,6 +96,15 @@ pub(super) fn addresses(text: &str) -> Vec<Address> {
     found
 }
 
+/// Whether `c` belongs to an address: an ASCII character `ascii` accepts, or a non-ASCII letter or digit.
+fn in_address(c: char, ascii: fn(u8) -> bool) -> bool {
+    if c.is_ascii() {
+        u8::try_from(c).is_ok_and(ascii)
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
 /// `example.com`, `mail.example.co.uk`, `xn--bcher-kva.example`: dotted, no empty label, and a top-level
 /// label that is letters (or an IDN `xn--` label).
 fn is_internet_domain(domain: &str) -> bool {
@@ -99,7 +112,7 @@ fn is_internet_domain(domain: &str) -> bool {
     let Some(tld) = labels.last() else { return false };
     labels.len() >= 2
         && labels.iter().all(|l| !l.is_empty() && l.len() <= 63)
-        && (tld.starts_with("xn--") || (tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic())))
+        && (tld.starts_with("xn--") || (tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic)))
 }
 
 /// Percent-decoding for matching, never failing: a `%` not followed by two hex digits stays as it is, and

@@ -338,6 +338,16 @@ impl Store {
         Ok(on_backend!(self, |pool| sqlx::query_as(SQL).bind(case_id).bind(limit).fetch_all(pool).await?))
     }
 
+    /// The first `limit` reports of a case, oldest first, with their evidence (the portal builds what a
+    /// customer reads from each report's own evidence, never from the whole message).
+    pub async fn list_case_reports(&self, case_id: i64, limit: i64) -> Result<Vec<StoredReport>, StoreError> {
+        let sql = format!(
+            "select {REPORT_COLUMNS} from {REPORT_FROM} where r.abuse_case_id = $1 order by r.report_id limit $2"
+        );
+        let rows = on_backend!(self, |pool| sqlx::query_as(&sql).bind(case_id).bind(limit).fetch_all(pool).await?);
+        Ok(rows)
+    }
+
     /// The newest reports about one IP address (its canonical text form).
     pub async fn list_reports_for_ip(&self, source_ip: &str, limit: i64) -> Result<Vec<StoredReport>, StoreError> {
         let sql = format!(

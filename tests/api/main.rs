@@ -11,6 +11,7 @@ mod csrf;
 mod helpers;
 mod intake;
 mod portal;
+mod portal_privacy;
 mod provisioning;
 mod reporters;
 mod roles;

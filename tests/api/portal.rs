@@ -1,7 +1,7 @@
 //! The customer portal through HTTP: a customer reaches only its own cases, reports, disputes and
 //! attachments through every page, route and server function (another customer's are "not found"); staff
 //! functions refuse customers; the dispute thread and the appeal rules hold; and no complainant identity
-//! from any fixture reaches a customer-facing response (HTML, JSON or CSV).
+//! or reporter reference from any fixture reaches a customer-facing response (HTML, JSON or CSV).
 
 use abusedesk::auth::accounts;
 use abusedesk::domain::role::Role;
@@ -283,6 +283,8 @@ async fn no_complainant_identity_from_any_fixture_reaches_a_customer() {
         identities.extend(recipient_addresses(&raw));
         for r in app.store.list_message_reports(receipt.inbound_message_id).await.unwrap() {
             identities.extend(r.complainant.map(|c| c.to_lowercase()));
+            // Reporter references never reach a customer either (long enough not to be any number).
+            identities.extend(r.reporter_ref.filter(|x| x.len() >= 6).map(|x| x.to_lowercase()));
         }
     }
     identities.sort();

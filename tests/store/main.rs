@@ -14,6 +14,7 @@ mod casework;
 mod demo;
 mod messages;
 mod portal;
+mod portal_privacy;
 mod settings;
 mod signin_failures;
 mod users;

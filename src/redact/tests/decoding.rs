@@ -46,6 +46,16 @@ fn encoded_words_in_headers_are_decoded() {
 }
 
 #[test]
+fn encoded_words_longer_than_the_rfc_allows_are_decoded_too() {
+    // Mailers write words far over 75 characters; one left encoded hid its address from the rules.
+    let long = "Dear customer ".repeat(15) + "joe@victim.example";
+    let word = format!("=?utf-8?B?{}?=", super::b64(&long));
+    let out = redact(&format!("From: a@shop.example\nSubject: {word}\n\nbody\n"));
+    assert_hidden(&out, &["joe@victim", &word[10..40]]);
+    assert_kept(&out, &["Subject: Dear customer"]);
+}
+
+#[test]
 fn binary_attachments_are_omitted_and_text_ones_shown() {
     let out = redact(
         "From: a@shop.example\nSubject: s\nContent-Type: multipart/mixed; boundary=b\n\n\

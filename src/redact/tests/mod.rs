@@ -270,3 +270,17 @@ fn the_marker_is_the_only_replacement_and_counts_match() {
     assert_eq!(out.text, format!("To: {MARKER}\nSubject: s\n\nwrite {MARKER}\n"));
     assert_eq!(out.removed, 2);
 }
+
+/// Base64 (standard alphabet, padded), for building encoded test input.
+fn b64(text: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(text)
+}
+
+#[test]
+fn rule_3_hides_internationalised_addresses_whole() {
+    // Cut at the first non-ASCII byte, "józef.müller@bücher.example" used to leave "józef.mü" and the domain.
+    let out = redact("From: a@shop.example\nSubject: s\n\nHallo józef.müller@bücher.example, и иван@почта.рф.\nJoe@example.com»\n");
+    assert_hidden(&out, &["józef", "müller", "bücher", "иван", "почта", "Joe@"]);
+    assert_kept(&out, &["Hallo [redacted], и [redacted].\n", "[redacted]»"]);
+}

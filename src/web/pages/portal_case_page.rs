@@ -1,6 +1,7 @@
 //! One of the customer's cases: the counts and why received and unique differ, the chart, the decisions in
-//! force with their statement of reasons (and an appeal form while the appeal period runs), the reported
-//! messages with every complainant identity removed, the reports, and the customer's disputes.
+//! force with their statement of reasons (and an appeal form while the appeal period runs), the evidence of
+//! each report (only what is about the customer's address; what was withheld is said), the reports, and the
+//! customer's disputes.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -95,9 +96,11 @@ fn CaseView(detail: PortalCaseDetail) -> impl IntoView {
         <section class="card" id="evidence">
             <h2>"What was reported"</h2>
             <p class="muted">
-                "The reported messages as we received them, with every complainant's address, name, tracking "
-                "token and comment replaced by [redacted]: the people who complained are protected from "
-                "retaliation and from being removed from lists one by one."
+                "For each report, only what is about your address: your rows of a list, your log lines, or the "
+                "reported message's date, subject, sender, message id, the Received lines naming your address "
+                "and its text. Everything else is withheld, and each report says what. Complainants' addresses, "
+                "names and tracking tokens are replaced by [redacted]: the people who complained are protected "
+                "from retaliation and from being removed from lists one by one."
             </p>
             {evidence}
         </section>
@@ -153,12 +156,21 @@ fn DecisionCard(d: PortalDecision, case_id: i64) -> impl IntoView {
 
 #[component]
 fn Evidence(e: EvidenceView) -> impl IntoView {
+    let when = e.at.map(|t| format!(" on {}", utc_minutes(&t))).unwrap_or_default();
+    let withheld = e.withheld.into_iter().map(|w| view! { <li>{w}</li> }).collect_view();
+    let text = if e.text.trim().is_empty() {
+        view! { <p class="muted">"Nothing of this report's evidence could be shown."</p> }.into_any()
+    } else {
+        view! { <pre>{e.text}</pre> }.into_any()
+    };
     view! {
         <details class="evidence">
-            <summary>{format!("Message {} reported by {} ({} items redacted)", e.message_id, e.reporter, e.removed)}</summary>
-            <pre>{e.text}</pre>
+            <summary>{format!("Report {} by {}{when} ({} items masked)", e.report_id, e.reporter, e.removed)}</summary>
+            {text}
+            <ul class="withheld muted">{withheld}</ul>
         </details>
     }
+    .into_any()
 }
 
 #[component]
