@@ -162,3 +162,21 @@ async fn a_locked_database_gets_ex_tempfail_and_the_retry_stores_the_message_exa
     let c = counts(&db).await;
     assert_eq!((c.messages, c.arrivals, c.reports), (1, 1, 1));
 }
+
+#[tokio::test]
+async fn unrecognised_groups_the_unknown_by_sender_and_subject_shape() {
+    let (_dir, db) = temp_db();
+    for (n, ip) in [(1, "198.51.100.7"), (2, "203.0.113.9")] {
+        let mail = format!("From: Notices <n@reports.example>\nSubject: Weird notice #{n} about {ip}\n\nsee attachment\n");
+        assert_eq!(run(&db, &["ingest"], mail.as_bytes()).status.code(), Some(0));
+    }
+    let other = "From: Someone <x@elsewhere.example>\nSubject: hello\n\nnothing to see\n";
+    assert_eq!(run(&db, &["ingest"], other.as_bytes()).status.code(), Some(0));
+    let out = run(&db, &["unrecognised"], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("3 not-recognised messages read, 2 shapes"), "{text}");
+    assert!(lines[1].trim_start().starts_with("2  reports.example") && lines[1].contains("weird notice ## about #"), "{text}");
+    assert!(lines[2].trim_start().starts_with("1  elsewhere.example"), "{text}");
+}
