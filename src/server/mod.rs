@@ -69,7 +69,16 @@ pub fn build_router(state: AppState, sessions: SessionLayer) -> Router {
         // Customer and assignment files of a large ISP run to tens of megabytes.
         .route("/admin/imports/upload", post(holdings_upload::upload_holdings).layer(DefaultBodyLimit::max(IMPORT_LIMIT)))
         .leptos_routes(&state, routes, move || shell(options.clone()))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Static files (the wasm bundle above all) go out gzip-compressed to browsers that accept it; pages
+        // are not compressed here, so streamed rendering is never held back by a compressor's buffer.
+        .fallback_service(
+            tower::ServiceBuilder::new()
+                .layer(tower_http::compression::CompressionLayer::new())
+                .service(axum::handler::Handler::with_state(
+                    leptos_axum::file_and_error_handler::<AppState, _>(shell),
+                    state.clone(),
+                )),
+        )
         // A request passes the layers from the last added to the first: it is traced, then refused if it is
         // a cross-site write, then gets its session, then the signed-in user is resolved and page access is
         // decided, and only then does a handler run.

@@ -161,3 +161,16 @@ async fn staff_enter_a_report_by_hand_for_a_message_no_parser_understood() {
     assert_eq!(stored[0].incident_time, "2024-03-04T10:00:00Z".parse().ok());
     assert_eq!(stored[0].entered_by.as_deref(), Some("alex"));
 }
+
+#[tokio::test]
+async fn static_files_go_out_gzip_compressed_to_browsers_that_accept_it() {
+    // The fallback serves the site's files (the 2.7 MB wasm bundle above all) and the not-found page; a
+    // not-found answer is enough to see the layer, and needs no built site.
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    let gz = client.get(app.url("/pkg/no-such-file.js")).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(gz.headers().get("content-encoding").and_then(|v| v.to_str().ok()), Some("gzip"));
+    let plain = client.get(app.url("/pkg/no-such-file.js")).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none(), "only when the browser asks for it");
+    app.stop().await;
+}
