@@ -140,8 +140,9 @@ impl Store {
         Ok(all.into_iter().filter(|ip| ip.parse::<IpAddr>().is_ok_and(|ip| net.contains(&ip))).take(limit).collect())
     }
 
-    /// The `where` clause and its arguments for `filter`; `$1`–`$3` are reserved for the recent windows.
-    async fn case_conditions(&self, filter: &CaseFilter) -> Result<(String, Vec<Arg>), StoreError> {
+    /// The `where` clause and its arguments for `filter` at `now`; `$1`–`$3` are reserved for the recent
+    /// windows.
+    async fn case_conditions(&self, filter: &CaseFilter, now: DateTime<Utc>) -> Result<(String, Vec<Arg>), StoreError> {
         // A case emptied by re-attribution (its reports moved to another customer's case) is not work.
         let mut conditions = vec!["c.stored_reports > 0".to_owned()];
         let mut args: Vec<Arg> = Vec::new();
@@ -185,6 +186,25 @@ impl Store {
             let p = next(&mut args, Arg::Time(start_of(to)));
             conditions.push(format!("c.first_seen < {p}"));
         }
+        if filter.reopened {
+            conditions.push("c.reopened_at is not null".to_owned());
+        }
+        if filter.disputed {
+            // Through the (abuse_case_id, status) index of dispute: few cases have one.
+            conditions.push(
+                "c.abuse_case_id in (select abuse_case_id from dispute where status = 'open')".to_owned(),
+            );
+        }
+        if let Some(days) = filter.waiting_days {
+            // Since the latest status change (read through the case_event index), not `updated_at`, which
+            // every new report moves.
+            let p = next(&mut args, Arg::Time(now - Duration::days(days)));
+            conditions.push(format!(
+                "c.status = 'awaiting_customer' and (select e.created_at from case_event e \
+                 where e.abuse_case_id = c.abuse_case_id and e.kind = 'status' \
+                 order by e.case_event_id desc limit 1) < {p}"
+            ));
+        }
         if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             if let Ok(ip) = q.parse::<IpAddr>() {
                 let p = next(&mut args, Arg::Text(ip.to_canonical().to_string()));
@@ -217,7 +237,7 @@ impl Store {
         limit: i64,
         now: DateTime<Utc>,
     ) -> Result<(Vec<CaseRecord>, i64), StoreError> {
-        let (conditions, args) = self.case_conditions(filter).await?;
+        let (conditions, args) = self.case_conditions(filter, now).await?;
         let (sort, descending) = filter.sort_or_default();
         let dir = if descending { "desc" } else { "asc" };
         let [day, week, _] = windows(now);
@@ -235,6 +255,17 @@ impl Store {
             bind_args!(sqlx::query_scalar(&count_sql).bind(day).bind(week).bind(true), &args).fetch_one(pool).await?
         });
         Ok((rows, total))
+    }
+
+    /// How many cases match `filter`: the total [`Store::list_cases`] reports for it, from the same
+    /// conditions, so a count on the front page equals the list it links to.
+    pub async fn count_cases(&self, filter: &CaseFilter, now: DateTime<Utc>) -> Result<i64, StoreError> {
+        let (conditions, args) = self.case_conditions(filter, now).await?;
+        let [day, week, _] = windows(now);
+        let sql = format!("select count(*) {CASE_FROM} where {conditions} and {RESERVED}");
+        Ok(on_backend!(self, |pool| {
+            bind_args!(sqlx::query_scalar(&sql).bind(day).bind(week).bind(true), &args).fetch_one(pool).await?
+        }))
     }
 
     /// One case.
