@@ -142,14 +142,18 @@ pub struct CaseFilter {
     /// Only cases awaiting the customer for more than this many days (`waiting=N`), counted from the
     /// status change; the front page links here so "awaiting too long" is a list, not a guess.
     pub waiting_days: Option<i64>,
+    /// Only cases with a decision in force (not a pending or refused proposal) made on or after this day
+    /// (`decided_since=YYYY-MM-DD`), of kind `decision` when given (`decision=warning`).
+    pub decided_since: Option<NaiveDate>,
+    pub decision: Option<String>,
     pub sort: Option<CaseSort>,
     pub descending: Option<bool>,
     pub page: i64,
 }
 
 impl CaseFilter {
-    /// Reads `type, status, reporter, customer, assignee, from, to, q, reopened, disputed, waiting, sort,
-    /// dir, page` from query pairs;
+    /// Reads `type, status, reporter, customer, assignee, from, to, q, reopened, disputed, waiting,
+    /// decided_since, decision, sort, dir, page` from query pairs;
     /// unknown or malformed values are ignored rather than refused, so an old link still opens.
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> CaseFilter {
         let mut f = CaseFilter { open_only: true, ..CaseFilter::default() };
@@ -167,6 +171,8 @@ impl CaseFilter {
                 "q" => f.q = text(value),
                 "reopened" => f.reopened = value.trim() == "1",
                 "disputed" => f.disputed = value.trim() == "1",
+                "decided_since" => f.decided_since = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok(),
+                "decision" => f.decision = text(value),
                 "waiting" => f.waiting_days = value.trim().parse::<i64>().ok().map(|d| d.clamp(0, 3_650)),
                 "sort" => f.sort = CaseSort::parse(value.trim()),
                 "dir" => f.descending = Some(value.trim() != "asc"),
@@ -209,6 +215,8 @@ impl CaseFilter {
         push("reopened", self.reopened.then(|| "1".to_owned()));
         push("disputed", self.disputed.then(|| "1".to_owned()));
         push("waiting", self.waiting_days.map(|d| d.to_string()));
+        push("decided_since", self.decided_since.map(|d| d.to_string()));
+        push("decision", self.decision.clone());
         push("sort", self.sort.map(|s| s.code().to_owned()));
         push("dir", self.descending.map(|d| if d { "desc" } else { "asc" }.to_owned()));
         push("page", page.filter(|p| *p > 0).map(|p| p.to_string()));

@@ -114,6 +114,30 @@ pub struct DeskHealth {
     pub tiles: Vec<Tile>,
 }
 
+/// A manager's month: cases decided this month by kind, and how long from first report to decision.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionMonth {
+    /// The first day of the month.
+    pub since: NaiveDate,
+    /// Per decision kind: cases with such a decision this month, linked to that queue view.
+    pub decided: Vec<Tile>,
+    /// Hours from a case's first report to each decision this month: median and 90th percentile.
+    pub median_hours: Option<i64>,
+    pub p90_hours: Option<i64>,
+    /// The queue of every case decided this month (what the times are measured over).
+    pub href: String,
+}
+
+/// The nearest-rank percentile `p` (0–100) of `values`: the smallest value with at least `p` % of all
+/// values at or below it; `None` for no values.
+pub fn percentile(values: &[i64], p: u32) -> Option<i64> {
+    let mut sorted = values.to_vec();
+    sorted.sort_unstable();
+    let n = sorted.len();
+    let rank = (n * p.min(100) as usize).div_ceil(100).max(1);
+    sorted.get(rank - 1).copied()
+}
+
 /// The front page for one signed-in person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Home {
@@ -124,6 +148,8 @@ pub struct Home {
     pub work: Option<CaseWork>,
     /// Managers and admins: proposals and appeals waiting.
     pub reviews: Vec<Tile>,
+    /// Managers: this month's decisions.
+    pub month: Option<DecisionMonth>,
     /// Admins.
     pub health: Option<DeskHealth>,
 }
@@ -131,6 +157,15 @@ pub struct Home {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percentiles_are_nearest_rank() {
+        let hours = [5, 1, 9, 3, 7, 2, 8, 4, 6, 10];
+        assert_eq!(percentile(&hours, 50), Some(5));
+        assert_eq!(percentile(&hours, 90), Some(9));
+        assert_eq!(percentile(&[42], 90), Some(42));
+        assert_eq!(percentile(&[], 50), None);
+    }
 
     #[test]
     fn queue_links_carry_their_filter_and_parse_back_to_it() {

@@ -4,8 +4,13 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
+use chrono::Datelike;
+
+use crate::domain::case::CaseFilter;
+use crate::domain::decision::DecisionKind;
 use crate::domain::home::{
-    case_tiles, queue_href, CaseWork, DeskHealth, Home, IntakeChart, OldestCase, Tile, INTAKE_DAYS,
+    case_tiles, percentile, queue_href, CaseWork, DecisionMonth, DeskHealth, Home, IntakeChart, OldestCase, Tile,
+    INTAKE_DAYS,
 };
 use crate::domain::role::Role;
 use crate::domain::user::CurrentUser;
@@ -30,11 +35,15 @@ pub async fn home(store: &Store, user: &CurrentUser, demo: bool, now: DateTime<U
         Role::Manager | Role::Admin => reviews(store, now).await?,
         _ => Vec::new(),
     };
+    let month = match role {
+        Role::Manager => Some(decision_month(store, now).await?),
+        _ => None,
+    };
     let health = match role {
         Role::Admin => Some(health(store).await?),
         _ => None,
     };
-    Ok(Home { display_name: user.display_name.clone(), role, demo, work, reviews, health })
+    Ok(Home { display_name: user.display_name.clone(), role, demo, work, reviews, month, health })
 }
 
 /// An analyst's cases, intake queues, oldest open case and intake chart.
@@ -82,6 +91,34 @@ async fn intake_chart(store: &Store, now: DateTime<Utc>) -> Result<IntakeChart, 
     series.sort_by_key(|(r, v)| (std::cmp::Reverse(v.iter().sum::<i64>()), r.clone()));
     let svg = svg_intake_chart(&days, &series, "Reports received per day, by reporter", 720, 220);
     Ok(IntakeChart { days, series, svg })
+}
+
+/// Cases decided this month by kind (each the queue of such cases) and the time from first report to
+/// decision.
+async fn decision_month(store: &Store, now: DateTime<Utc>) -> Result<DecisionMonth, StoreError> {
+    let today = now.date_naive();
+    let since = today.with_day(1).unwrap_or(today);
+    let start = since.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    let decisions = store.decisions_since(start).await?;
+    let all = CaseFilter { open_only: false, decided_since: Some(since), ..CaseFilter::default() };
+    let mut decided = Vec::new();
+    for kind in DecisionKind::ALL {
+        if !decisions.iter().any(|(k, ..)| k == kind.code()) {
+            continue;
+        }
+        let filter = CaseFilter { decision: Some(kind.code().to_owned()), ..all.clone() };
+        let count = store.count_cases(&filter, now).await?;
+        decided.push(tile(&format!("decided_{}", kind.code()), kind.label(), count, queue_href(&filter), None));
+    }
+    let hours: Vec<i64> =
+        decisions.iter().filter_map(|(_, _, at, first)| first.map(|f| (*at - f).num_hours().max(0))).collect();
+    Ok(DecisionMonth {
+        since,
+        decided,
+        median_hours: percentile(&hours, 50),
+        p90_hours: percentile(&hours, 90),
+        href: queue_href(&all),
+    })
 }
 
 /// Proposals and appeals waiting for a manager, with the age of the oldest.

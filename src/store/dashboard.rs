@@ -43,6 +43,19 @@ impl Store {
         Ok(on_backend!(self, |pool| sqlx::query_as(SQL).fetch_optional(pool).await?))
     }
 
+    /// Decisions in force made since `since` (not pending or refused proposals): `(kind, case, made at, the
+    /// case's first report)`, for the manager's month; decisions are made by people, so they are few.
+    pub async fn decisions_since(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(String, i64, DateTime<Utc>, Option<DateTime<Utc>>)>, StoreError> {
+        const SQL: &str = "select d.kind, d.abuse_case_id, d.created_at, c.first_seen from decision d \
+            join abuse_case c on c.abuse_case_id = d.abuse_case_id where d.created_at >= $1 \
+            and (not (d.needs_approval = $2) or exists (select 1 from decision_review v \
+            where v.decision_id = d.decision_id and v.approved = $2)) order by d.decision_id";
+        Ok(on_backend!(self, |pool| sqlx::query_as(SQL).bind(since).bind(true).fetch_all(pool).await?))
+    }
+
     /// Disabled accounts and accounts holding a one-time password.
     pub async fn account_flags(&self) -> Result<AccountFlags, StoreError> {
         const SQL: &str = "select \

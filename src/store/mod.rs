@@ -7,6 +7,7 @@
 mod assignments;
 mod attribution;
 mod audit;
+mod case_filter;
 mod case_queue;
 mod case_work;
 mod cases;

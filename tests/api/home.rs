@@ -91,6 +91,17 @@ async fn the_managers_home_counts_equal_the_review_queues() {
     assert!(t.count > 0 && t.note.as_deref().is_some_and(|n| n.starts_with("oldest")), "{t:?}");
     let appeals = json(&app, &client, "list_appeals", &[]).await;
     assert_eq!(tile(&h.reviews, "appeals").count, i64::try_from(appeals.as_array().unwrap().len()).unwrap());
+    let month = h.month.clone().expect("managers see the month's decisions");
+    assert!(!month.decided.is_empty(), "the demo has decisions this month");
+    for t in &month.decided {
+        assert_eq!(queue(&app, &client, &t.href).await.total, t.count, "{}", t.key);
+        assert!(t.count > 0, "{t:?}");
+    }
+    assert!(tile(&month.decided, "decided_warning").count > 0);
+    assert!(month.decided.iter().all(|t| t.key != "decided_suspension"), "a proposal still waiting is no decision");
+    assert!(month.median_hours.is_some() && month.p90_hours >= month.median_hours, "{month:?}");
+    assert!(queue(&app, &client, &month.href).await.total >= month.decided.iter().map(|t| t.count).max().unwrap());
+    assert_rendered(&app, &client, &month.decided).await;
     for t in &h.work.unwrap().cases {
         assert_eq!(queue(&app, &client, &t.href).await.total, t.count, "{}", t.key);
     }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::home::{CaseWork, DeskHealth, Tile};
+use crate::domain::home::{CaseWork, DecisionMonth, DeskHealth, Tile};
 
 /// Figures as links: the number is the link, so nothing on the page is a dead end.
 #[component]
@@ -108,6 +108,32 @@ pub fn HealthPanel(health: DeskHealth) -> impl IntoView {
                 <thead><tr><th scope="col">"Role"</th><th scope="col" class="num">"Accounts"</th></tr></thead>
                 <tbody>{accounts}</tbody>
             </table>
+        </section>
+    }
+    .into_any()
+}
+
+/// This month's decisions by kind and the time from first report to decision.
+#[component]
+pub fn MonthPanel(month: DecisionMonth) -> impl IntoView {
+    let hours = |h: Option<i64>| h.map(|h| if h >= 48 { format!("{} days", h / 24) } else { format!("{h} h") });
+    let times = match (hours(month.median_hours), hours(month.p90_hours)) {
+        (Some(median), Some(p90)) => view! {
+            <p data-tile="time_to_decision">
+                "From first report to decision: median "
+                <a href=month.href.clone()>{median}</a>
+                ", 90th percentile "
+                <a href=month.href.clone()>{p90}</a>
+            </p>
+        }
+        .into_any(),
+        _ => view! { <p class="muted">"No decision yet this month."</p> }.into_any(),
+    };
+    view! {
+        <section class="card">
+            <h2>{format!("Decisions since {}", month.since.format("%-d %B %Y"))}</h2>
+            <TileRow tiles=month.decided label="Cases decided this month by kind"/>
+            {times}
         </section>
     }
     .into_any()

@@ -8,7 +8,7 @@ use leptos_router::components::Redirect;
 
 use crate::domain::home::Home;
 use crate::domain::role::Role;
-use crate::web::components::home::{CaseWorkPanel, HealthPanel, TileRow};
+use crate::web::components::home::{CaseWorkPanel, HealthPanel, MonthPanel, TileRow};
 use crate::web::fns::overview::load_overview;
 
 /// The first page after signing in.
@@ -51,12 +51,14 @@ fn HomeView(home: Home) -> impl IntoView {
     });
     let oldest_href = crate::domain::home::oldest_first_href();
     let work = home.work.map(|work| view! { <CaseWorkPanel work oldest_href/> });
+    let month = home.month.map(|month| view! { <MonthPanel month/> });
     let health = home.health.map(|health| view! { <HealthPanel health/> });
     view! {
         <h1>"Welcome, " <span>{home.display_name}</span></h1>
         <p class="muted">"Signed in as " <span>{home.role.label()}</span> "."</p>
         {demo}
         {reviews}
+        {month}
         {work}
         {health}
     }
