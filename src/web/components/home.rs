@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::domain::home::{CaseWork, DecisionMonth, DeskHealth, Tile};
+use crate::domain::case::CaseFilter;
+use crate::domain::home::{queue_href, CaseWork, DecisionMonth, DeskHealth, Tile};
 
 /// Figures as links: the number is the link, so nothing on the page is a dead end.
 #[component]
@@ -44,15 +45,11 @@ pub fn CaseWorkPanel(work: CaseWork, oldest_href: String) -> impl IntoView {
         .series
         .iter()
         .enumerate()
-        .map(|(i, (reporter, days))| {
-            let href = format!("/cases?status=all&reporter={}", reporter.replace('&', "%26").replace(' ', "+"));
-            let total: i64 = days.iter().sum();
-            view! {
-                <li class=format!("series-{}", i.min(5))>
-                    <a href=href>{reporter.clone()}</a>
-                    <span class="muted">{format!(" {total} reports")}</span>
-                </li>
-            }
+        .map(|(i, (reporter, _))| {
+            // The legend names the reporter and opens its cases; it shows no number, because a case count is
+            // not the report count the chart draws (those are in each bar's title and the chart's summary).
+            let href = queue_href(&CaseFilter { open_only: false, reporter: Some(reporter.clone()), ..CaseFilter::default() });
+            view! { <li class=format!("series-{}", i.min(5))><a href=href>{reporter.clone()}</a></li> }
         })
         .collect_view();
     view! {
