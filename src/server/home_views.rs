@@ -156,7 +156,9 @@ async fn health(store: &Store) -> Result<DeskHealth, StoreError> {
         channels.push((channel.to_owned(), store.last_arrival(channel).await?));
     }
     let mut tiles = Vec::new();
-    for (status, label) in [("parsed", "Parsed"), ("unrecognised", "Not recognised"), ("failed", "Unreadable")] {
+    // Only the outcomes that wait for a person: counting every parsed message reads the whole status index
+    // (the admin page took 59.6 ms with it at a million messages on SQLite; the budget is 50 ms).
+    for (status, label) in [("unrecognised", "Not recognised"), ("failed", "Unreadable")] {
         let n = store.count_messages_in(status).await?;
         tiles.push(tile(&format!("messages_{status}"), label, n, format!("/messages?status={status}"), None));
     }
