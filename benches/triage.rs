@@ -1,7 +1,8 @@
 //! Triage benchmark (prints figures; not a timed test): fills a database with 1,000,000 reports in 50,000
 //! cases, recounts every case through the store, then times the triage queue's first page sorted by
 //! unique complaints, a filtered and a searched page, and a case page, as the server builds them (store
-//! queries plus the view: recent counts, volumes, thresholds, chart). Median of repeated runs.
+//! queries plus the view: recent counts, volumes, thresholds, chart), and the front page of each staff role
+//! (issue 20: at most 50 ms at a million reports). Median of repeated runs.
 //!
 //! `cargo bench --bench triage` on SQLite (a temporary file); with `TEST_POSTGRES_URL` set, the same run on a
 //! fresh PostgreSQL database too. `ABUSEDESK_BENCH_REPORTS` / `ABUSEDESK_BENCH_CASES` change the size;
@@ -10,15 +11,15 @@
 //!
 //! The fixture is written with plain SQL in bulk (the real intake path, timed by `benches/intake.rs`, would
 //! need several minutes for a million reports, and this benchmark times reading, not intake); the counters
-//! are then computed by the store's own recount, so every figure is measured on counters the desk itself
-//! produced.
+//! are then computed by the store's own recount (which also settles the front page's kept intake counter),
+//! so every figure is measured on counters the desk itself produced.
 
 #![allow(clippy::unwrap_used)]
 
 use std::time::{Duration, Instant};
 
 use abusedesk::domain::case::{CaseFilter, CaseSort};
-use abusedesk::server::case_views;
+use abusedesk::server::{case_views, home_views};
 use abusedesk::store::{self, Backend, Store};
 use abusedesk::triage::rates::Granularity;
 use chrono::{DateTime, Utc};
@@ -166,6 +167,30 @@ async fn bench(name: &str, store: Store, reports: usize, cases: usize) {
     let small = first.rows.last().unwrap().case_id;
     let t = time(21, || case_views::case_detail(&store, small, Granularity::Day, now)).await;
     println!("{name}: case page of a small case: median {:.1} ms", t.as_secs_f64() * 1e3);
+    home_pages(name, &store, now).await;
+}
+
+/// The front page (issue 20) for each staff role: every query it runs, as the server function runs them.
+async fn home_pages(name: &str, store: &Store, now: DateTime<Utc>) {
+    use abusedesk::domain::role::Role;
+    for role in [Role::Analyst, Role::Manager, Role::Admin] {
+        let user = abusedesk::domain::user::CurrentUser {
+            user_id: abusedesk::domain::ids::UserId(1),
+            username: "alex".into(),
+            display_name: "Alex".into(),
+            role,
+            must_change_password: false,
+            customer_id: None,
+        };
+        let h = home_views::home(store, &user, false, now).await.unwrap();
+        if let Some(work) = &h.work {
+            let charted: i64 = work.chart.series.iter().flat_map(|(_, d)| d).sum();
+            let tiles: Vec<String> = work.cases.iter().map(|t| format!("{} {}", t.key, t.count)).collect();
+            println!("{name}: {role} home: {}; {charted} reports in the 14-day chart", tiles.join(", "));
+        }
+        let t = time(21, || home_views::home(store, &user, false, now)).await;
+        println!("{name}: {role} front page: median {:.1} ms", t.as_secs_f64() * 1e3);
+    }
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]

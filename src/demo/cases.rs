@@ -42,6 +42,12 @@ pub async fn load_after_mail(store: &Store, now: DateTime<Utc>) -> anyhow::Resul
         store.assign_cases(&[case], Some(sam), "morgan", now).await?;
         store.set_case_status(case, CaseStatus::AwaitingCustomer, "sam", now).await?;
     }
+    // The late-attributed customer was asked four days ago and has not answered: past the front page's
+    // three-day line.
+    if let (Some(case), Some(sam)) = (case_of(mail::LATE_IP), id_of("sam")) {
+        store.assign_cases(&[case], Some(sam), "morgan", now - Duration::days(4)).await?;
+        store.set_case_status(case, CaseStatus::AwaitingCustomer, "sam", now - Duration::days(4)).await?;
+    }
     casework(store, &users, case_of(SPAMMY_IP), case_of(NEWSLETTER_IP)).await?;
     // The infected machine's case was closed after the customer cleaned it up; the sinkhole saw it
     // again an hour ago, so the case is back in the queue (reopened, with the reason recorded).

@@ -48,6 +48,8 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoAccount>> {
         // A disabled account, so the admin page shows what one looks like.
         let former = accounts::create_account_with_password(store, "jo", "Jo Former-Analyst", Role::Analyst, &password("jo"), false).await?;
         accounts::set_disabled(store, None, former.user_id, true).await?;
+        // A new colleague whose one-time password is still unchanged, for the admin's front page.
+        accounts::create_account_with_password(store, "riley", "Riley New-Analyst", Role::Analyst, &password("riley"), true).await?;
         let now = store::now();
         holdings::load_before_mail(store, now).await.context("failed to load the demo customers")?;
         let (username, name, account_ref) = PORTAL;
@@ -60,6 +62,10 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoAccount>> {
         }
         holdings::load_after_mail(store, now).await.context("failed to load the late demo assignments")?;
         cases::load_after_mail(store, now).await.context("failed to load the demo triage work")?;
+        // One notification the customer's mail server refused, so the admin sees what a failure looks like.
+        if let Some(n) = store.outbox(1).await?.first() {
+            store.mark_notification(n.notification_id, "failed", "550 5.1.1 mailbox unavailable (demo)", now).await?;
+        }
         store.put_setting(DEMO_MARK, "1", store::now()).await?;
     }
     let portal = DemoAccount { username: PORTAL.0, password: password(PORTAL.0), role: Role::Customer };

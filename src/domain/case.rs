@@ -135,13 +135,25 @@ pub struct CaseFilter {
     pub to: Option<NaiveDate>,
     /// An IP, a CIDR block, a customer reference or name, or a reporter's reference (a SpamCop id).
     pub q: Option<String>,
+    /// Only cases a new report reopened after they were closed (`reopened=1`).
+    pub reopened: bool,
+    /// Only cases with a customer's dispute or appeal waiting for the desk's reply (`disputed=1`).
+    pub disputed: bool,
+    /// Only cases awaiting the customer for more than this many days (`waiting=N`), counted from the
+    /// status change; the front page links here so "awaiting too long" is a list, not a guess.
+    pub waiting_days: Option<i64>,
+    /// Only cases with a decision in force (not a pending or refused proposal) made on or after this day
+    /// (`decided_since=YYYY-MM-DD`), of kind `decision` when given (`decision=warning`).
+    pub decided_since: Option<NaiveDate>,
+    pub decision: Option<String>,
     pub sort: Option<CaseSort>,
     pub descending: Option<bool>,
     pub page: i64,
 }
 
 impl CaseFilter {
-    /// Reads `type, status, reporter, customer, assignee, from, to, q, sort, dir, page` from query pairs;
+    /// Reads `type, status, reporter, customer, assignee, from, to, q, reopened, disputed, waiting,
+    /// decided_since, decision, sort, dir, page` from query pairs;
     /// unknown or malformed values are ignored rather than refused, so an old link still opens.
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> CaseFilter {
         let mut f = CaseFilter { open_only: true, ..CaseFilter::default() };
@@ -157,6 +169,11 @@ impl CaseFilter {
                 "from" => f.from = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok(),
                 "to" => f.to = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok(),
                 "q" => f.q = text(value),
+                "reopened" => f.reopened = value.trim() == "1",
+                "disputed" => f.disputed = value.trim() == "1",
+                "decided_since" => f.decided_since = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok(),
+                "decision" => f.decision = text(value),
+                "waiting" => f.waiting_days = value.trim().parse::<i64>().ok().map(|d| d.clamp(0, 3_650)),
                 "sort" => f.sort = CaseSort::parse(value.trim()),
                 "dir" => f.descending = Some(value.trim() != "asc"),
                 "page" => f.page = value.trim().parse::<i64>().unwrap_or(0).clamp(0, 1_000_000),
@@ -195,6 +212,11 @@ impl CaseFilter {
         push("from", self.from.map(|d| d.to_string()));
         push("to", self.to.map(|d| d.to_string()));
         push("q", self.q.clone());
+        push("reopened", self.reopened.then(|| "1".to_owned()));
+        push("disputed", self.disputed.then(|| "1".to_owned()));
+        push("waiting", self.waiting_days.map(|d| d.to_string()));
+        push("decided_since", self.decided_since.map(|d| d.to_string()));
+        push("decision", self.decision.clone());
         push("sort", self.sort.map(|s| s.code().to_owned()));
         push("dir", self.descending.map(|d| if d { "desc" } else { "asc" }.to_owned()));
         push("page", page.filter(|p| *p > 0).map(|p| p.to_string()));

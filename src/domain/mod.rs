@@ -7,6 +7,7 @@ pub mod casework;
 pub mod checklist;
 pub mod customer;
 pub mod decision;
+pub mod home;
 pub mod dispute;
 pub mod ids;
 pub mod portal;

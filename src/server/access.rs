@@ -60,6 +60,10 @@ fn decide_page(page: &Page, user: Option<&CurrentUser>, target: &str) -> Option<
             Some(Redirect::to("/account").into_response())
         }
         Some(u) if !page.access.allows(Some(u.role)) => Some(forbidden_page(u)),
+        // A customer's front page is the portal (their cases), not the desk's.
+        Some(u) if page.path == "/" && u.role == crate::domain::role::Role::Customer => {
+            Some(Redirect::to("/portal").into_response())
+        }
         None if !page.access.allows(None) => {
             let next: String = url::form_urlencoded::Serializer::new(String::new()).append_pair("next", target).finish();
             Some(Redirect::to(&format!("/login?{next}")).into_response())

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::messages::ParseStatus;
+use super::intake_days::{intake_apply, intake_tally, IntakeDeltas};
 use super::{on_backend, rows, Store, StoreError};
 use crate::domain::ids::UserId;
 use crate::ingest::ParsedReport;
@@ -244,6 +245,14 @@ impl Store {
                     return Err(StoreError::NotFound);
                 }
             }
+            // The intake counter moves by what this replacement changes (see store::intake_days).
+            let mut deltas = IntakeDeltas::new();
+            let parsed_of = |n: usize| {
+                format!("r.entered_by is null and r.inbound_message_id in ({})", super::customers::placeholders(1, n))
+            };
+            for chunk in ids.chunks(super::IDS_PER_QUERY) {
+                intake_tally!(tx, deltas, -1, parsed_of(chunk.len()), chunk.iter());
+            }
             for chunk in ids.chunks(super::IDS_PER_QUERY) {
                 let sql = delete(chunk.len());
                 let mut q = sqlx::query(&sql);
@@ -253,6 +262,10 @@ impl Store {
                 q.execute(&mut *tx).await?;
             }
             insert_reports!(tx, &reports, now);
+            for chunk in ids.chunks(super::IDS_PER_QUERY) {
+                intake_tally!(tx, deltas, 1, parsed_of(chunk.len()), chunk.iter());
+            }
+            intake_apply!(tx, deltas, now);
             for chunk in ids.chunks(super::IDS_PER_QUERY) {
                 let sql = refresh_sql(chunk.len());
                 let mut q = sqlx::query(&sql);
@@ -314,6 +327,9 @@ impl Store {
             };
             let id =
                 insert_reports!(tx, std::slice::from_ref(&row), now).first().copied().ok_or(StoreError::NotFound)?;
+            let mut deltas = IntakeDeltas::new();
+            intake_tally!(tx, deltas, 1, "r.report_id = $1", [id].iter());
+            intake_apply!(tx, deltas, now);
             sqlx::query(&refresh_sql(1)).bind(message_id).execute(&mut *tx).await?;
             sqlx::query(&recount_sql(1)).bind(now).bind(message_id).execute(&mut *tx).await?;
             tx.commit().await?;

@@ -212,7 +212,7 @@ fn quantity(n: i64, one: &str, many: &str) -> String {
 
 /// The smallest 1, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten that is at least `max` (1 for nothing), so
 /// the axis reads 0–25 rather than 0–22, without wasting half the plot (0–50).
-fn nice_ceiling(max: i64) -> i64 {
+pub(super) fn nice_ceiling(max: i64) -> i64 {
     if max <= 1 {
         return 1;
     }
@@ -231,7 +231,7 @@ fn nice_ceiling(max: i64) -> i64 {
 }
 
 /// XML-escapes text and attribute values.
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -3,6 +3,7 @@
 //! against. No database, no HTTP, no Leptos here: the store and the pages call these functions.
 
 pub mod chart;
+pub mod intake_chart;
 pub mod counts;
 pub mod duplicates;
 pub mod rates;

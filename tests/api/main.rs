@@ -9,6 +9,7 @@ mod cases;
 mod casework;
 mod csrf;
 mod helpers;
+mod home;
 mod intake;
 mod portal;
 mod portal_privacy;

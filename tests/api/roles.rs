@@ -10,7 +10,8 @@ const WHO: [Option<Role>; 5] = [Some(Role::Admin), Some(Role::Analyst), Some(Rol
 
 /// Expected answer per page: 200 (shown), 403 (refused), 303 (sent to sign in).
 const PAGES: &[(&str, [u16; 5])] = &[
-    ("/", [200, 200, 200, 200, 303]),
+    // A customer's front page is the portal: sent there (checked below), not refused.
+    ("/", [200, 200, 200, 303, 303]),
     ("/account", [200, 200, 200, 200, 303]),
     ("/messages", [200, 200, 200, 403, 303]),
     ("/cases", [200, 200, 200, 403, 303]),
@@ -90,7 +91,9 @@ async fn every_role_gets_exactly_the_pages_it_should() {
         for ((who, client), want) in WHO.iter().zip(&clients).zip(expected) {
             let resp = client.get(app.url(path)).send().await.unwrap();
             assert_eq!(resp.status().as_u16(), *want, "{who:?} GET {path}");
-            if *want == 303 {
+            if *want == 303 && *path == "/" && *who == Some(Role::Customer) {
+                assert_eq!(location(&resp), "/portal", "{who:?} GET {path}");
+            } else if *want == 303 {
                 assert!(location(&resp).starts_with("/login?next="), "{who:?} GET {path} → {}", location(&resp));
             }
         }

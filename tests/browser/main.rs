@@ -12,6 +12,7 @@
 #[path = "../api/helpers.rs"]
 mod helpers;
 mod casework;
+mod home;
 mod portal;
 
 use std::io::Write;

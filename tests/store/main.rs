@@ -12,6 +12,7 @@ mod backends;
 mod cases;
 mod casework;
 mod demo;
+mod home;
 mod messages;
 mod portal;
 mod portal_privacy;

@@ -2,6 +2,7 @@
 
 pub mod casework;
 pub mod dispute;
+pub mod home;
 pub mod disputes;
 pub mod nav;
 pub mod notice;

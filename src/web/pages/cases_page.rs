@@ -13,8 +13,10 @@ use crate::web::fns::cases::{list_assignees, list_cases};
 pub const REPORT_TYPES: [&str; 9] =
     ["spam", "phishing", "malware", "botnet", "copyright", "scanning", "ddos", "open_service", "other"];
 
-const FILTER_KEYS: [&str; 11] =
-    ["type", "status", "reporter", "customer", "assignee", "from", "to", "q", "sort", "dir", "page"];
+const FILTER_KEYS: [&str; 16] = [
+    "type", "status", "reporter", "customer", "assignee", "from", "to", "q", "reopened", "disputed", "waiting",
+    "decided_since", "decision", "sort", "dir", "page",
+];
 
 /// `filter` as a URL query, with `page`.
 fn query_of(filter: &CaseFilter, page: Option<i64>) -> String {
@@ -100,6 +102,12 @@ fn FilterForm(filter: CaseFilter) -> impl IntoView {
             <label><span>"Assignee"</span><input name="assignee" value=text(&filter.assignee) placeholder="none"/></label>
             <label><span>"Seen from"</span><input type="date" name="from" value=day(filter.from)/></label>
             <label><span>"to"</span><input type="date" name="to" value=day(filter.to)/></label>
+            // The front page's narrower views (reopened, disputed, waiting) survive a change of the other filters.
+            {filter.reopened.then(|| view! { <input type="hidden" name="reopened" value="1"/> })}
+            {filter.disputed.then(|| view! { <input type="hidden" name="disputed" value="1"/> })}
+            {filter.waiting_days.map(|d| view! { <input type="hidden" name="waiting" value=d.to_string()/> })}
+            {filter.decided_since.map(|d| view! { <input type="hidden" name="decided_since" value=d.to_string()/> })}
+            {filter.decision.clone().map(|d| view! { <input type="hidden" name="decision" value=d/> })}
             {filter.sort.map(|s| view! { <input type="hidden" name="sort" value=s.code()/> })}
             {filter.descending.map(|d| view! { <input type="hidden" name="dir" value=if d { "desc" } else { "asc" }/> })}
             <button type="submit">"Show"</button>

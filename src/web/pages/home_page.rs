@@ -1,9 +1,15 @@
-//! The overview: who you are, and for staff the state of the desk.
+//! The front page: what needs the signed-in person now, per role (issue 20). Server-rendered figures that
+//! are links to the lists they count; the charts are SVG drawn by the server. Customers are sent to the
+//! portal by the server (`server::access`) and, after a client-side navigation, by the router.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::Redirect;
 
-use crate::web::fns::overview::{load_overview, Overview};
+use crate::domain::home::Home;
+use crate::domain::role::Role;
+use crate::web::components::home::{CaseWorkPanel, HealthPanel, MonthPanel, TileRow};
+use crate::web::fns::overview::load_overview;
 
 /// The first page after signing in.
 #[component]
@@ -14,7 +20,7 @@ pub fn HomePage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(o) => view! { <OverviewView o/> }.into_any(),
+                    Ok(home) => view! { <HomeView home/> }.into_any(),
                     Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}
@@ -23,8 +29,11 @@ pub fn HomePage() -> impl IntoView {
 }
 
 #[component]
-fn OverviewView(o: Overview) -> impl IntoView {
-    let demo = o.demo.then(|| {
+fn HomeView(home: Home) -> impl IntoView {
+    if home.role == Role::Customer {
+        return view! { <Redirect path="/portal"/> }.into_any();
+    }
+    let demo = home.demo.then(|| {
         view! {
             <p class="notice demo">
                 "This desk runs on demo data: made-up customers and reports, and demo accounts whose "
@@ -32,35 +41,26 @@ fn OverviewView(o: Overview) -> impl IntoView {
             </p>
         }
     });
-    let desk = o.desk.map(|d| {
-        let rows = d
-            .accounts
-            .into_iter()
-            .map(|c| view! { <tr><th scope="row">{c.role.label()}</th><td class="num">{c.accounts}</td></tr> })
-            .collect_view();
+    let reviews = (!home.reviews.is_empty()).then(|| {
         view! {
             <section class="card">
-                <h2>"The desk"</h2>
-                <dl class="facts">
-                    <dt>"Database"</dt><dd>{d.database}</dd>
-                    <dt>"Schema version"</dt><dd>{d.schema_version}</dd>
-                    <dt>"Disabled accounts"</dt><dd>{d.disabled_accounts}</dd>
-                </dl>
-                <table class="grid compact">
-                    <caption>"Active accounts by role"</caption>
-                    <thead><tr><th scope="col">"Role"</th><th scope="col" class="num">"Accounts"</th></tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
+                <h2>"Waiting for a manager"</h2>
+                <TileRow tiles=home.reviews label="Waiting for a manager"/>
             </section>
         }
     });
+    let oldest_href = crate::domain::home::oldest_first_href();
+    let work = home.work.map(|work| view! { <CaseWorkPanel work oldest_href/> });
+    let month = home.month.map(|month| view! { <MonthPanel month/> });
+    let health = home.health.map(|health| view! { <HealthPanel health/> });
     view! {
-        <h1>"Welcome, " <span>{o.display_name}</span></h1>
-        <p class="muted">"Signed in as " <span>{o.role.label()}</span> "."</p>
+        <h1>"Welcome, " <span>{home.display_name}</span></h1>
+        <p class="muted">"Signed in as " <span>{home.role.label()}</span> "."</p>
         {demo}
-        {(o.role == crate::domain::role::Role::Customer).then(|| view! {
-            <p class="lead"><a href="/portal">"See the complaints about your addresses and answer them →"</a></p>
-        })}
-        {desk}
+        {reviews}
+        {month}
+        {work}
+        {health}
     }
+    .into_any()
 }
