@@ -32,8 +32,7 @@ struct Record {
 
 fn record(text: String, time: DateTime<Utc>) -> Record {
     // A record's own wording can say an address is the other side ("Destination IP: …"): never the offender.
-    let ips =
-        text::find_ips(&text).into_iter().map(|f| f.ip).filter(|ip| !mentions::named_as_other(&text, *ip)).collect();
+    let ips = mentions::not_named_as_other(&text);
     Record { text, time, ips }
 }
 

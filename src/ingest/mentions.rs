@@ -181,9 +181,14 @@ fn located(line: &str) -> Vec<(usize, text::FoundIp)> {
 /// The words just before `at` on the line (at most four), and whether the address sits in brackets right
 /// after a host name or URL.
 fn context(line: &str, at: usize) -> (Vec<String>, bool) {
-    let mut before = line.get(..at).unwrap_or_default();
+    // Only the text just before matters; a bounded window keeps a line of thousands of addresses linear.
+    let mut from = at.saturating_sub(CONTEXT_BYTES);
+    while !line.is_char_boundary(from) {
+        from += 1;
+    }
+    let mut before = line.get(from..at).unwrap_or_default();
     // Earlier items of the same list ("IP address: A, B, C") are transparent.
-    loop {
+    for _ in 0..MAX_LIST_SKIP {
         let t = before.trim_end_matches([' ', '\t', ',', ';', '\u{a0}']);
         let last = t.rsplit(|c: char| c.is_whitespace() || c == ',' || c == ';').next().unwrap_or_default();
         if t.len() == before.len() || last.is_empty() || text::exact_ip(last).is_none() {
@@ -252,16 +257,24 @@ fn list_item(line: &str) -> Option<text::FoundIp> {
     (whole && text::is_global(found.ip)).then_some(found)
 }
 
+/// How far before an address its context is read, and how many earlier list items are skipped over.
+const CONTEXT_BYTES: usize = 400;
+const MAX_LIST_SKIP: usize = 64;
+
 /// Words that name the other side of an event, for lines already known to be about one (log records).
 const OTHER_SIDE: &[&str] =
     &["dst", "dest", "destination", "target", "targeted", "victim", "our", "my", "local", "lip", "sensor", "honeypot"];
 
-/// Whether `line` calls `ip` the other side of the event ("Destination IP: …", "our host …").
-pub(crate) fn named_as_other(line: &str, ip: IpAddr) -> bool {
-    located(line).into_iter().filter(|(_, f)| f.ip == ip).any(|(at, _)| {
-        let (before, _) = context(line, at);
-        before.iter().any(|w| OTHER_SIDE.contains(&w.as_str()))
-    })
+/// The addresses of `line` that it does not call the other side of the event ("Destination IP: …",
+/// "our host …"), in order. One pass over the line.
+pub(crate) fn not_named_as_other(line: &str) -> Vec<IpAddr> {
+    let located = located(line);
+    let other: Vec<IpAddr> = located
+        .iter()
+        .filter(|(at, _)| context(line, *at).0.iter().any(|w| OTHER_SIDE.contains(&w.as_str())))
+        .map(|(_, f)| f.ip)
+        .collect();
+    text::find_ips(line).into_iter().map(|f| f.ip).filter(|ip| !other.contains(ip)).collect()
 }
 
 /// The mentions of the reported host in `body`, by the rules in the module documentation (logs excluded).

@@ -193,12 +193,20 @@ fn tables(text: &str) -> Vec<Found<'_>> {
     let mut i = 0;
     while i < lines.len() {
         let line = lines.get(i).copied().unwrap_or_default();
-        let header = DELIMITERS.iter().find_map(|&d| {
-            if !line.as_bytes().contains(&d) {
-                return None;
-            }
-            columns(&cells(line, d)).map(|c| (d, c))
-        });
+        // Most lines are prose: only a line naming an address column can be a header (cheap test first).
+        let lower = line.to_ascii_lowercase();
+        let could_be_header =
+            ["ip", "addr", "src", "source", "host", "attacker", "offend", "infected"].iter().any(|w| lower.contains(w));
+        let header = could_be_header
+            .then(|| {
+                DELIMITERS.iter().find_map(|&d| {
+                    if !line.as_bytes().contains(&d) {
+                        return None;
+                    }
+                    columns(&cells(line, d)).map(|c| (d, c))
+                })
+            })
+            .flatten();
         let Some((delimiter, columns)) = header else {
             i += 1;
             continue;
