@@ -76,6 +76,22 @@ fn offender(subject_ip: Option<IpAddr>, records: &[Record]) -> Option<IpAddr> {
     }
 }
 
+/// Splits `handle, <timestamp>, …` into the handle and the rest; ("", line) when the line does not start so.
+fn reporting_handle(line: &str) -> (&str, &str) {
+    let Some((first, rest)) = line.split_once(", ") else { return ("", line) };
+    let handle = first.len() >= 2
+        && first.len() <= 32
+        && first.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        && first.bytes().any(|b| b.is_ascii_alphabetic())
+        && text::exact_ip(first).is_none();
+    let dated = rest.split(", ").next().is_some_and(|t| dates::parse(t, None).is_some());
+    if handle && dated {
+        (first, rest)
+    } else {
+        ("", line)
+    }
+}
+
 pub(crate) fn parse(mail: &Mail<'_>) -> Option<ParsedMessage> {
     let subject_ip = text::find_ips(&mail.subject).first().map(|f| f.ip);
     let all = records(&mail.texts(), mail.date);
@@ -92,7 +108,12 @@ pub(crate) fn parse(mail: &Mail<'_>) -> Option<ParsedMessage> {
     r.incident_time = Some(earliest);
     let mut seen_urls = HashSet::new();
     r.urls = lines.iter().flat_map(|l| text::find_urls(l)).filter(|u| seen_urls.insert(u.clone())).collect();
-    r.evidence = Some(text::evidence(&lines.join("\n")));
+    // Aggregating services (myNetWatchman) begin each row with the handle of the person whose firewall saw
+    // it: that person is a complainant, recorded as such and kept out of the evidence the customer reads.
+    let handles: Vec<(&str, &str)> = lines.iter().map(|l| reporting_handle(l)).collect();
+    r.complainant = handles.iter().find_map(|(handle, _)| (!handle.is_empty()).then(|| (*handle).to_owned()));
+    let shown: Vec<&str> = handles.iter().map(|(_, rest)| *rest).collect();
+    r.evidence = Some(text::evidence(&shown.join("\n")));
     let mut out = ParsedMessage::new(Format::BlocklistLog);
     out.reports.push(r);
     Some(out)

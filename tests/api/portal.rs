@@ -320,3 +320,20 @@ async fn no_complainant_identity_from_any_fixture_reaches_a_customer() {
     }
     assert!(evidence_shown > 100, "the evidence was shown, redacted: {evidence_shown} markers");
 }
+
+#[tokio::test]
+async fn a_case_page_says_when_it_shows_evidence_for_only_some_reports() {
+    let app = TestApp::spawn().await;
+    let acme = customer_holding(&app.store, "ACME", &["10.0.0.0/24"]).await;
+    // 22 distinct messages reporting the same address: more reports than the page builds evidence for.
+    for n in 0..22 {
+        let raw = [format!("X-Test-Copy: {n}\n").as_bytes(), SPAMCOP].concat();
+        abusedesk::intake::receive(&app.store, &raw, Channel::Mta, None, 1 << 20).await.unwrap();
+    }
+    let case = case_of(&app.store, acme).await;
+    let a = portal_client(&app, acme, "ann").await;
+    let (status, page) = text(&app, &a, &format!("/portal/cases/{case}")).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Evidence is shown for 20 of this case&#x27;s 22 reports") || page.contains("Evidence is shown for 20 of this case's 22 reports"), "{page}");
+    app.stop().await;
+}

@@ -51,6 +51,11 @@ fn CaseView(detail: PortalCaseDetail) -> impl IntoView {
     } else {
         detail.decisions.into_iter().map(|d| view! { <DecisionCard d case_id=id/> }).collect_view().into_any()
     };
+    // Evidence is built for a bounded number of reports; the page says so rather than implying it is all.
+    let shown = i64::try_from(detail.evidence.len()).unwrap_or(i64::MAX);
+    let more = (row.received > shown && shown > 0).then(|| {
+        format!("Evidence is shown for {shown} of this case's {} reports; ask us for the others.", row.received)
+    });
     let evidence = detail.evidence.into_iter().map(|e| view! { <Evidence e/> }).collect_view();
     let reports = detail.reports.into_iter().map(|r| view! { <ReportLine r/> }).collect_view();
     let disputes = detail.disputes.into_iter().map(|d| view! { <CustomerDispute d/> }).collect_view();
@@ -103,6 +108,7 @@ fn CaseView(detail: PortalCaseDetail) -> impl IntoView {
                 "from retaliation and from being removed from lists one by one."
             </p>
             {evidence}
+            {more.map(|m| view! { <p class="muted" id="evidence-more">{m}</p> })}
         </section>
         <h2>"Reports"</h2>
         <table class="grid" id="portal-reports">
