@@ -84,13 +84,19 @@ pub(crate) fn parse_marked(mail: &Mail<'_>) -> Option<ParsedMessage> {
     MARKED_SUBJECTS.iter().find(|s| subject.starts_with(*s)).map(|s| auto_reply(&format!("Subject begins \"{s}\"")))
 }
 
+/// A Subject lower-cased and without the tags ticket systems put first ("[Ticket#123] Re: …" → "re: …").
+pub(crate) fn untagged_subject(subject: &str) -> String {
+    let mut lower = subject.trim_start().to_lowercase();
+    while lower.starts_with('[') {
+        lower = lower.split_once(']').map(|(_, rest)| rest.trim_start().to_owned()).unwrap_or_default();
+    }
+    lower
+}
+
 /// A reply in a conversation (`Re:` and `In-Reply-To`) is not a new complaint, whatever it quotes: left
 /// "not recognised" for staff, so a quoted notice never becomes a report against the address it names.
 pub(crate) fn parse_reply(mail: &Mail<'_>) -> Option<ParsedMessage> {
-    let mut subject = mail.subject.trim_start().to_lowercase();
-    while subject.starts_with('[') {
-        subject = subject.split_once(']').map(|(_, rest)| rest.trim_start().to_owned()).unwrap_or_default();
-    }
+    let subject = untagged_subject(&mail.subject);
     let reply = ["re:", "re :", "aw:", "antw:", "sv:", "vs:", "r:"].iter().any(|p| subject.starts_with(p));
     if !reply || mime::header(mail.msg, "in-reply-to").is_none() {
         return None;

@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use super::mentions::{self, Mention};
 use super::mime::{self, Mail};
 use super::model::{Format, ParsedMessage, ParsedReport, ReportRole, ReportType};
-use super::{classify, dates, html, reporter, table, text};
+use super::{autoreply, classify, dates, html, reporter, table, text};
 
 /// Labels of a report's time, in order of preference.
 const TIME_LABELS: &[&str] = &[
@@ -84,10 +84,7 @@ fn labelled_type(lines: &[&str]) -> Option<ReportType> {
 /// Whether the Subject is a reply or an automatic answer, whose addresses are not a complaint's.
 fn is_reply(subject: &str) -> bool {
     // Ticket systems put their tag first: "[Ticket#123] Re: …".
-    let mut lower = subject.trim_start().to_lowercase();
-    while lower.starts_with('[') {
-        lower = lower.split_once(']').map(|(_, rest)| rest.trim_start().to_owned()).unwrap_or_default();
-    }
+    let lower = autoreply::untagged_subject(subject);
     ["re:", "re :", "aw:", "antw:", "sv:", "vs:", "automatic reply", "auto:", "autoreply", "out of office"]
         .iter()
         .any(|p| lower.starts_with(p))
