@@ -178,12 +178,19 @@ fn cells(line: &str, delimiter: u8) -> Vec<String> {
 
 const DELIMITERS: [u8; 4] = [b'\t', b',', b';', b'|'];
 
-/// One table found in a text: its header line and the data lines that follow it.
+/// One table found in a text: its header line and the data lines that follow it, each with its cells
+/// (split once, when the table is found).
 struct Found<'t> {
     header: &'t str,
     columns: Columns,
-    delimiter: u8,
-    rows: Vec<&'t str>,
+    rows: Vec<(&'t str, Vec<String>)>,
+}
+
+impl Found<'_> {
+    /// The address in a row's address column, when it is exactly one address.
+    fn row_ip(&self, row: &[String]) -> Option<IpAddr> {
+        row.get(self.columns.ip).and_then(|v| text::exact_ip(&text::refang(v)))
+    }
 }
 
 /// Every headed table in `text`. A table ends at the first line that is not a row of the same shape.
@@ -224,11 +231,11 @@ fn tables(text: &str) -> Vec<Found<'_>> {
             if trimmed.is_empty() || row.len() < 2 || row.len() + 2 < columns.width.min(row.len() + 2) {
                 break;
             }
-            rows.push(*next);
+            rows.push((*next, row));
             j += 1;
         }
         if !rows.is_empty() {
-            found.push(Found { header: line, columns, delimiter, rows });
+            found.push(Found { header: line, columns, rows });
         }
         i = j.max(i + 1);
     }
@@ -245,14 +252,12 @@ fn report_type(mail: &Mail<'_>, name: Option<&str>) -> ReportType {
 
 fn add_rows(found: &Found<'_>, report_type: ReportType, reporter: &str, out: &mut ParsedMessage, skipped: &mut usize) {
     let c = &found.columns;
-    for line in &found.rows {
+    for (line, row) in &found.rows {
         if out.reports.len() >= MAX_ROWS {
             *skipped += 1;
             continue;
         }
-        let row = cells(line, found.delimiter);
-        let ip = row.get(c.ip).map(|v| text::refang(v)).and_then(|v| text::exact_ip(&v));
-        let Some(ip) = ip.filter(|ip| text::is_global(*ip)) else {
+        let Some(ip) = found.row_ip(row).filter(|ip| text::is_global(*ip)) else {
             *skipped += 1;
             continue;
         };
@@ -292,11 +297,7 @@ pub(crate) fn parse(mail: &Mail<'_>) -> Option<ParsedMessage> {
     for (name, body) in &sources {
         for found in tables(body) {
             // The same table as text and as HTML is read once.
-            let key: Vec<Option<IpAddr>> = found
-                .rows
-                .iter()
-                .map(|l| cells(l, found.delimiter).get(found.columns.ip).and_then(|v| text::exact_ip(&text::refang(v))))
-                .collect();
+            let key: Vec<Option<IpAddr>> = found.rows.iter().map(|(_, row)| found.row_ip(row)).collect();
             if !seen_tables.insert(key) {
                 continue;
             }
