@@ -7,8 +7,12 @@ use abusedesk::store::{self, Channel, Store};
 use abusedesk::triage::rates::Granularity;
 
 use crate::backends::on_each_backend;
+#[path = "../common/customers.rs"]
+mod customers;
 #[path = "../common/hostile.rs"]
 mod hostile;
+
+use customers::customer_holding;
 
 /// A CERT's notice listing three hosts: one of ACME's, one of BETA's and one of nobody's.
 const NOTICE: &str = "From: CERT Example <reports@cert.example>\n\
@@ -46,29 +50,6 @@ Joe Bloggs\n\
 Flat 2, 10 Acacia Avenue, Springfield\n\
 +44 20 7946 0018\n";
 
-async fn customer(s: &Store, account_ref: &str, network: &str) -> i64 {
-    use abusedesk::attribution::{AssignmentKind, CustomerStatus, NewCustomer};
-    let now = store::now();
-    let c = NewCustomer {
-        account_ref: account_ref.into(),
-        name: format!("{account_ref} Ltd"),
-        emails: vec![format!("noc@{}.example", account_ref.to_lowercase())],
-        status: CustomerStatus::Active,
-        notes: String::new(),
-    };
-    s.upsert_customers(&[c], false, now).await.unwrap();
-    let id = s.customer_ids_by_ref().await.unwrap()[account_ref];
-    let holding = abusedesk::store::NewHolding {
-        customer_id: id,
-        kind: AssignmentKind::Static(network.parse().unwrap()),
-        valid_from: "1990-01-01T00:00:00Z".parse().unwrap(),
-        valid_to: None,
-        source: "csv",
-        source_ref: None,
-    };
-    s.upsert_assignments(&[holding], false, now).await.unwrap();
-    id
-}
 
 /// Everything the customer's portal says about each of its cases, as the server function's JSON.
 async fn portal_json(s: &Store, customer_id: i64) -> Vec<(i64, String)> {
@@ -85,8 +66,8 @@ async fn portal_json(s: &Store, customer_id: i64) -> Vec<(i64, String)> {
 async fn a_notice_naming_two_customers_shows_each_only_its_own_rows() {
     on_each_backend(|s: Store| async move {
         // Routable addresses: a table's rows about documentation or private ranges are not reports.
-        let acme = customer(&s, "ACME", "93.184.216.0/24").await;
-        let beta = customer(&s, "BETA", "151.101.0.0/16").await;
+        let acme = customer_holding(&s, "ACME", &["93.184.216.0/24"]).await;
+        let beta = customer_holding(&s, "BETA", &["151.101.0.0/16"]).await;
         abusedesk::intake::receive(&s, NOTICE.as_bytes(), Channel::Mta, None, 1 << 20).await.unwrap();
         for (me, mine, others) in [
             (acme, ["93.184.216.10", "cam-acme.example"], ["151.101.1.20", "nas-beta.example", "185.199.108.30", "router-nobody"]),
@@ -112,7 +93,7 @@ async fn a_notice_naming_two_customers_shows_each_only_its_own_rows() {
 #[tokio::test]
 async fn an_individuals_complaint_shows_the_log_lines_never_the_writer() {
     on_each_backend(|s: Store| async move {
-        let acme = customer(&s, "ACME", "192.0.2.0/24").await;
+        let acme = customer_holding(&s, "ACME", &["192.0.2.0/24"]).await;
         abusedesk::intake::receive(&s, LETTER.as_bytes(), Channel::Mta, None, 1 << 20).await.unwrap();
         let cases = portal_json(&s, acme).await;
         assert_eq!(cases.len(), 1, "the letter made a case");
@@ -129,7 +110,7 @@ async fn an_individuals_complaint_shows_the_log_lines_never_the_writer() {
 #[tokio::test]
 async fn no_generated_hostile_complaint_shows_its_complainant() {
     on_each_backend(|s: Store| async move {
-        let customer_id = customer(&s, "ACME", "192.0.2.0/24").await;
+        let customer_id = customer_holding(&s, "ACME", &["192.0.2.0/24"]).await;
         let all = hostile::all();
         let mut labels = std::collections::HashMap::new();
         for (label, ip, raw, person) in &all {
@@ -165,7 +146,7 @@ async fn staff_text_for_the_customer_naming_a_complainant_is_refused() {
     use abusedesk::domain::role::Role;
     use abusedesk::portal::PortalError;
     on_each_backend(|s: Store| async move {
-        let acme = customer(&s, "ACME", "192.0.2.0/24").await;
+        let acme = customer_holding(&s, "ACME", &["192.0.2.0/24"]).await;
         abusedesk::intake::receive(&s, &hostile::complaint("192.0.2.7", "text body", "hello", &hostile::JOE), Channel::Mta, None, 1 << 20)
             .await
             .unwrap();
