@@ -226,6 +226,9 @@ pub struct ServeArgs {
     /// Shared secret the webhook's HMAC-SHA256 signature is made with.
     #[arg(long, env = "ABUSEDESK_WEBHOOK_SECRET", hide_env_values = true)]
     pub webhook_secret: Option<String>,
+    /// Seconds between rounds of notification and webhook delivery.
+    #[arg(long, env = "ABUSEDESK_DELIVERY_INTERVAL_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub delivery_interval_seconds: u64,
 }
 
 /// `abusedesk user …`

@@ -32,13 +32,17 @@ pub(super) async fn run(database_url: Option<String>, args: ServeArgs, max_messa
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("failed to listen on {addr}"))?;
     println!("\nabusedesk is running at http://{addr} ({}). Stop it with Ctrl-C.\n", store.backend_name());
     let settings = settings(&args, max_message_bytes)?;
+    // Several `serve` processes may share one PostgreSQL database: each claims the rows it delivers under
+    // a token of its own, so no notification or event goes out twice.
+    let node = node_token(addr);
+    let every = std::time::Duration::from_secs(args.delivery_interval_seconds);
     if let Some(relay) = settings.smtp_relay.clone() {
         println!("Notifications go to the SMTP relay {}:{}.", relay.host, relay.port);
-        tokio::spawn(crate::notify::delivery::run(store.clone(), relay, std::time::Duration::from_secs(60)));
+        tokio::spawn(crate::notify::delivery::run(store.clone(), relay, node.clone(), every));
     }
     if let Some(hook) = settings.webhook.clone() {
         println!("Sanction events go to the webhook {}.", hook.url);
-        tokio::spawn(crate::provisioning::delivery::run(store.clone(), hook, std::time::Duration::from_secs(30)));
+        tokio::spawn(crate::provisioning::delivery::run(store.clone(), hook, node, every));
     }
     let state = AppState { leptos_options: options, store: store.clone(), settings: Arc::new(settings) };
     let result = server::serve(listener, state, shutdown_signal()).await;
@@ -67,6 +71,12 @@ fn settings(args: &ServeArgs, max_message_bytes: usize) -> anyhow::Result<Server
         },
         ..ServerSettings::default()
     })
+}
+
+/// A token naming this process among the nodes that deliver from one database: its address, process id
+/// and a random part (a restarted process with the same pid is another node).
+fn node_token(addr: std::net::SocketAddr) -> String {
+    format!("{addr}/{}/{:016x}", std::process::id(), rand::random::<u64>())
 }
 
 /// On a database without accounts, creates `admin` with a one-time password and prints it once.

@@ -148,10 +148,38 @@ pub enum Refusal {
     /// The decision named for reversal never took effect (pending or rejected).
     #[error("only an applied decision can be reversed; a pending proposal is rejected instead")]
     NotApplied,
+    /// "Decided" is set by recording a decision, never by hand.
+    #[error("a case is marked decided by recording a decision in force")]
+    DecidedByDecisionOnly,
+    /// Closing by hand needs a decision in force on the case.
+    #[error("a case is closed only after a decision on it is in force: record one (no action, if nothing is to be done)")]
+    CloseNeedsDecision,
     /// For the caller's own checks: only the desk's staff propose, investigate and decide. None of the
     /// functions here know roles, so none of them returns it.
     #[error("only the abuse desk's staff may do this")]
     NotStaff,
+}
+
+/// Whether a decision needs a manager's approval before it takes effect: the sanctions that cut a customer
+/// off, and lifting one of them (`reverses`, the kind of the decision it reverses), which undoes what a
+/// manager approved and so needs a manager too.
+pub fn needs_approval(kind: DecisionKind, reverses: Option<DecisionKind>) -> bool {
+    kind.needs_approval() || reverses.is_some_and(DecisionKind::needs_approval)
+}
+
+/// Whether staff may set a case's status by hand. `decision_in_force` says whether a decision on the case
+/// is in force. Reopening (any other status) is always allowed: new reports may need a new look.
+///
+/// # Errors
+/// [`Refusal::DecidedByDecisionOnly`] for "decided"; [`Refusal::CloseNeedsDecision`] for "closed" without
+/// a decision in force.
+pub fn may_set_status(target: crate::domain::case::CaseStatus, decision_in_force: bool) -> Result<(), Refusal> {
+    use crate::domain::case::CaseStatus;
+    match target {
+        CaseStatus::Decided => Err(Refusal::DecidedByDecisionOnly),
+        CaseStatus::Closed if !decision_in_force => Err(Refusal::CloseNeedsDecision),
+        _ => Ok(()),
+    }
 }
 
 /// Whether a decision of `kind` may be taken (proposed, or applied when it needs no approval) on a case
@@ -243,6 +271,26 @@ pub fn may_reverse(target: Option<ProposalStatus>) -> Result<(), Refusal> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn lifting_a_suspension_or_termination_needs_a_manager_like_imposing_one() {
+        use super::{needs_approval, DecisionKind as K};
+        assert!(needs_approval(K::NoAction, Some(K::Suspension)));
+        assert!(needs_approval(K::Warning, Some(K::Termination)));
+        assert!(needs_approval(K::Termination, None));
+        assert!(!needs_approval(K::NoAction, Some(K::Restriction)), "a restriction was never approved by a manager");
+        assert!(!needs_approval(K::Warning, None));
+    }
+
+    #[test]
+    fn a_case_is_decided_only_by_a_decision_and_closed_only_after_one() {
+        use super::{may_set_status, Refusal};
+        use crate::domain::case::CaseStatus;
+        assert_eq!(may_set_status(CaseStatus::Decided, true), Err(Refusal::DecidedByDecisionOnly));
+        assert_eq!(may_set_status(CaseStatus::Closed, false), Err(Refusal::CloseNeedsDecision));
+        assert_eq!(may_set_status(CaseStatus::Closed, true), Ok(()));
+        assert_eq!(may_set_status(CaseStatus::Investigating, false), Ok(()));
+    }
+
     use super::*;
     use crate::domain::checklist::{Answer, ChecklistAnswer, FINDINGS_LABEL};
 

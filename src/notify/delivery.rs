@@ -45,9 +45,16 @@ enum Outcome {
     Deferred(String),
 }
 
+/// The Message-ID a notification always goes out with: the same on a resend after a crash, so the
+/// recipient's mail system (or the customer) can tell a repeat from a new message.
+pub fn message_id(n: &NotificationRecord, from: &Mailbox) -> String {
+    format!("<abusedesk.notification.{}.{}@{}>", n.notification_id, n.created_at.timestamp(), from.email.domain())
+}
+
 fn message(relay: &Relay, n: &NotificationRecord) -> Result<Message, String> {
     let from: Mailbox = relay.from.parse().map_err(|e| format!("the From address is not valid: {e}"))?;
-    let mut builder = Message::builder().from(from).subject(n.subject.clone());
+    let id = message_id(n, &from);
+    let mut builder = Message::builder().from(from).message_id(Some(id)).subject(n.subject.clone());
     let mut any = false;
     for address in n.recipients.split_whitespace() {
         let to: Mailbox = address.parse().map_err(|e| format!("{address} is not a valid address: {e}"))?;
@@ -72,33 +79,54 @@ async fn send_one(transport: &AsyncSmtpTransport<Tokio1Executor>, relay: &Relay,
     }
 }
 
-/// Sends up to `limit` notifications of the outbox, oldest first.
+/// How long a node holds the notifications it claimed: long enough for a batch at the relay's 30 s timeout
+/// each ([`BATCH`] × 30 s = 5 min), so another node never takes a row that is still being sent.
+const LEASE: chrono::Duration = chrono::Duration::minutes(10);
+/// Notifications claimed at a time.
+const BATCH: i64 = 10;
+
+/// Sends up to `limit` notifications of the outbox, oldest first, claiming each batch under `node` (a token
+/// unique to this process) so that other nodes running the same loop skip them.
 ///
 /// # Errors
 /// Database errors (delivery errors are recorded on each notification instead).
-pub async fn deliver(store: &Store, relay: &Relay, limit: i64) -> Result<Round, StoreError> {
+pub async fn deliver(store: &Store, relay: &Relay, node: &str, limit: i64) -> Result<Round, StoreError> {
     let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(relay.host.as_str())
         .port(relay.port)
         .timeout(Some(std::time::Duration::from_secs(30)))
         .build();
     let mut round = Round::default();
-    for n in store.outbox(limit).await? {
+    let mut left = limit;
+    while left > 0 {
         let now = crate::store::now();
-        match send_one(&transport, relay, &n).await {
-            Outcome::Sent(detail) => {
-                store.mark_notification(n.notification_id, "sent", &detail, now).await?;
-                round.sent += 1;
+        let batch = store.claim_outbox(node, now + LEASE, BATCH.min(left), now).await?;
+        if batch.is_empty() {
+            break;
+        }
+        left -= i64::try_from(batch.len()).unwrap_or(i64::MAX);
+        for n in batch {
+            let (status, detail) = match send_one(&transport, relay, &n).await {
+                Outcome::Sent(detail) => {
+                    round.sent += 1;
+                    ("sent", detail)
+                }
+                Outcome::Failed(detail) => {
+                    tracing::warn!(notification.id = n.notification_id, %detail, "notification not delivered");
+                    round.failed += 1;
+                    ("failed", detail)
+                }
+                Outcome::Deferred(detail) => {
+                    round.deferred += 1;
+                    ("outbox", detail)
+                }
+            };
+            if !store.settle_notification(n.notification_id, node, status, &detail, crate::store::now()).await? {
+                tracing::warn!(notification.id = n.notification_id, "the claim ran out before the attempt was recorded");
             }
-            Outcome::Failed(detail) => {
-                tracing::warn!(notification.id = n.notification_id, %detail, "notification not delivered");
-                store.mark_notification(n.notification_id, "failed", &detail, now).await?;
-                round.failed += 1;
-            }
-            Outcome::Deferred(detail) => {
-                store.mark_notification(n.notification_id, "outbox", &detail, now).await?;
-                round.deferred += 1;
-                // The relay is unreachable or busy: the rest waits for the next round.
-                break;
+            if status == "outbox" {
+                // The relay is unreachable or busy: the rest waits for the next round, claimable at once.
+                store.release_outbox(node).await?;
+                return Ok(round);
             }
         }
     }
@@ -106,9 +134,9 @@ pub async fn deliver(store: &Store, relay: &Relay, limit: i64) -> Result<Round, 
 }
 
 /// Delivers the outbox every `every` until the process ends.
-pub async fn run(store: Store, relay: Relay, every: std::time::Duration) {
+pub async fn run(store: Store, relay: Relay, node: String, every: std::time::Duration) {
     loop {
-        match deliver(&store, &relay, 100).await {
+        match deliver(&store, &relay, &node, 100).await {
             Ok(round) if round != Round::default() => tracing::info!(?round, "notifications delivered"),
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "notification delivery stopped by a database error"),

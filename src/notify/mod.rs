@@ -143,12 +143,39 @@ pub async fn set_template(store: &Store, kind: Kind, template: &Template) -> Res
     store.put_setting(&kind.setting_key(), &json, crate::store::now()).await
 }
 
-/// Records a notification about `case_id` to its customer in the outbox. `decision` names the decision for
-/// [`Kind::Decision`]. Cases without a customer notify nobody.
+/// A notification written from its template, ready for the outbox.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Composed {
+    pub customer_id: i64,
+    pub case_id: i64,
+    pub kind: Kind,
+    pub recipients: String,
+    pub subject: String,
+    pub body: String,
+}
+
+impl Composed {
+    /// As the row the outbox stores.
+    pub fn as_new(&self) -> NewNotification<'_> {
+        NewNotification {
+            customer_id: Some(self.customer_id),
+            case_id: Some(self.case_id),
+            kind: self.kind.code(),
+            recipients: &self.recipients,
+            subject: &self.subject,
+            body: &self.body,
+        }
+    }
+}
+
+/// Writes the notification about `case_id` to its customer (reads only). Actions that notify compose
+/// before their unit begins and queue it inside ([`crate::store::Tx::queue_notification`]): a unit never
+/// waits for a second connection while it holds the database's write lock. `decision` names the decision for
+/// [`Kind::Decision`]. Cases without a customer notify nobody (`None`).
 ///
 /// # Errors
 /// Database errors.
-pub async fn notify(store: &Store, case_id: i64, kind: Kind, decision: &str) -> Result<Option<i64>, StoreError> {
+pub async fn compose(store: &Store, case_id: i64, kind: Kind, decision: &str) -> Result<Option<Composed>, StoreError> {
     let case = store.get_case(case_id).await?;
     let Some(customer_id) = case.customer_id else { return Ok(None) };
     let customer = store.get_customer(customer_id).await?;
@@ -165,16 +192,26 @@ pub async fn notify(store: &Store, case_id: i64, kind: Kind, decision: &str) -> 
         ("portal", portal.as_str()),
         ("desk", "the abuse desk"),
     ];
-    let recipients = customer.emails.join(" ");
-    let new = NewNotification {
-        customer_id: Some(customer_id),
-        case_id: Some(case_id),
-        kind: kind.code(),
-        recipients: &recipients,
-        subject: &render(&template.subject, &vars),
-        body: &render(&template.body, &vars),
-    };
-    Ok(Some(store.queue_notification(&new, crate::store::now()).await?))
+    Ok(Some(Composed {
+        customer_id,
+        case_id,
+        kind,
+        recipients: customer.emails.join(" "),
+        subject: render(&template.subject, &vars),
+        body: render(&template.body, &vars),
+    }))
+}
+
+/// Records a notification about `case_id` in the outbox, in a unit of its own (for actions that are
+/// themselves one write, such as a case opened by intake).
+///
+/// # Errors
+/// Database errors.
+pub async fn notify(store: &Store, case_id: i64, kind: Kind, decision: &str) -> Result<Option<i64>, StoreError> {
+    match compose(store, case_id, kind, decision).await? {
+        Some(n) => Ok(Some(store.queue_notification(&n.as_new(), crate::store::now()).await?)),
+        None => Ok(None),
+    }
 }
 
 #[cfg(test)]

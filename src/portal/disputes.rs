@@ -1,6 +1,6 @@
 //! Disputes and appeals as actions: a customer opens one on its own case (or appeals a decision in force),
-//! both sides write in the thread, the desk settles it. Each action checks who may take it, is recorded in
-//! the audit log, and a reply from the desk notifies the customer.
+//! both sides write in the thread, the desk settles it. Each action checks who may take it and is one unit
+//! with its audit entry and, for a reply from the desk, the customer's notification.
 //!
 //! A customer's text is stored even when an attachment with it is refused, so nothing written is lost;
 //! the refusal is returned beside the stored id.
@@ -17,7 +17,7 @@ use crate::domain::dispute::{
 use crate::domain::role::Role;
 use crate::domain::user::CurrentUser;
 use crate::notify::{self, Kind};
-use crate::store::{self, AttachmentRecord, DisputeRecord, NewAttachment, Store};
+use crate::store::{self, AttachmentRecord, DisputeRecord, NewAttachment, Store, Tx};
 
 /// A file sent with a dispute or reply.
 pub struct Upload<'a> {
@@ -86,18 +86,18 @@ async fn views(store: &Store, disputes: Vec<DisputeRecord>) -> Result<Vec<Disput
         .collect())
 }
 
-async fn audit(store: &Store, user: &CurrentUser, action: &str, case_id: i64, detail: String) -> Result<(), PortalError> {
-    crate::casework::record_event(store, &user.username, action, &format!("case:{case_id}"), &detail).await?;
-    Ok(())
+fn audit(tx: &mut Tx, user: &CurrentUser, action: &str, case_id: i64, detail: &str) {
+    tx.audit(store::now(), &user.username, action, &format!("case:{case_id}"), detail);
 }
 
-async fn attach(store: &Store, dispute_id: i64, upload: Option<Upload<'_>>) -> Result<Option<DisputeRefusal>, PortalError> {
+/// Stores an upload with the text it came with, in the same unit; a refused file is returned, not stored.
+async fn attach(tx: &mut Tx, dispute_id: i64, upload: Option<Upload<'_>>) -> Result<Option<DisputeRefusal>, PortalError> {
     let Some(upload) = upload.filter(|u| !u.content.is_empty() || !u.file_name.is_empty()) else { return Ok(None) };
     let file_name = clean_file_name(upload.file_name);
     match attachment_type(&file_name, upload.content) {
         Ok(content_type) => {
             let new = NewAttachment { dispute_id, file_name: &file_name, content_type, content: upload.content };
-            store.add_dispute_attachment(&new, store::now()).await?;
+            tx.add_dispute_attachment(&new, store::now()).await?;
             Ok(None)
         }
         Err(refusal) => Ok(Some(refusal)),
@@ -133,10 +133,14 @@ pub async fn open(
             store.case_disputes(case_id).await?.iter().any(|d| d.decision_id == Some(decision_id) && d.status == "open");
         may_appeal(kind, at, appeal_days, store::now(), open_appeal)?;
     }
-    let dispute_id = store.open_dispute(case_id, user.user_id.0, body, decision_id, store::now()).await?;
+    let mut tx = store.begin().await?;
+    // The case's lock orders this with a termination's approval: it sees the dispute, or comes first.
+    tx.lock_case(case_id).await?;
+    let dispute_id = tx.open_dispute(case_id, user.user_id.0, body, decision_id, store::now()).await?;
     let what = decision_id.map_or_else(|| format!("dispute {dispute_id}"), |d| format!("appeal {dispute_id} of decision {d}"));
-    audit(store, user, if decision_id.is_some() { "appeal.opened" } else { "dispute.opened" }, case_id, what).await?;
-    let attachment_refused = attach(store, dispute_id, upload).await?;
+    audit(&mut tx, user, if decision_id.is_some() { "appeal.opened" } else { "dispute.opened" }, case_id, &what);
+    let attachment_refused = attach(&mut tx, dispute_id, upload).await?;
+    tx.commit().await?;
     Ok(Filed { dispute_id, attachment_refused })
 }
 
@@ -169,12 +173,15 @@ pub async fn customer_reply(
     customer_of(user)?;
     let dispute = writable(store, user, dispute_id).await?;
     let body = check_text(body)?;
-    store.add_dispute_message(dispute_id, user.user_id.0, false, body, store::now()).await?;
+    let mut tx = store.begin().await?;
+    tx.lock_case(dispute.abuse_case_id).await?;
+    tx.add_dispute_message(dispute_id, user.user_id.0, false, body, store::now()).await?;
     if dispute.status != DisputeStatus::Open.code() {
-        store.set_dispute_status(dispute_id, DisputeStatus::Open.code(), store::now()).await?;
+        tx.set_dispute_status(dispute_id, DisputeStatus::Open.code(), store::now()).await?;
     }
-    audit(store, user, "dispute.customer_reply", dispute.abuse_case_id, format!("dispute {dispute_id}")).await?;
-    let attachment_refused = attach(store, dispute_id, upload).await?;
+    audit(&mut tx, user, "dispute.customer_reply", dispute.abuse_case_id, &format!("dispute {dispute_id}"));
+    let attachment_refused = attach(&mut tx, dispute_id, upload).await?;
+    tx.commit().await?;
     Ok(Filed { dispute_id, attachment_refused })
 }
 
@@ -206,11 +213,18 @@ pub async fn staff_reply(
         let is_manager = matches!(user.role, Role::Manager | Role::Admin);
         may_settle_appeal(user.user_id.0, is_manager, decision.decided_by, decision.reviewed_by)?;
     }
-    store.add_dispute_message(dispute_id, user.user_id.0, true, body, store::now()).await?;
-    store.set_dispute_status(dispute_id, status.code(), store::now()).await?;
+    // Composed before the unit begins: a unit never waits for a second connection.
+    let notification = notify::compose(store, dispute.abuse_case_id, Kind::StaffReply, "").await?;
+    let mut tx = store.begin().await?;
+    tx.lock_case(dispute.abuse_case_id).await?;
+    tx.add_dispute_message(dispute_id, user.user_id.0, true, body, store::now()).await?;
+    tx.set_dispute_status(dispute_id, status.code(), store::now()).await?;
     let action = if dispute.decision_id.is_some() { "appeal.answered" } else { "dispute.answered" };
-    audit(store, user, action, dispute.abuse_case_id, format!("dispute {dispute_id}: {}", status.code())).await?;
-    notify::notify(store, dispute.abuse_case_id, Kind::StaffReply, "").await?;
+    audit(&mut tx, user, action, dispute.abuse_case_id, &format!("dispute {dispute_id}: {}", status.code()));
+    if let Some(n) = &notification {
+        tx.queue_notification(&n.as_new(), store::now()).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 

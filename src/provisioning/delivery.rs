@@ -46,33 +46,52 @@ async fn attempt(client: &reqwest::Client, hook: &Webhook, d: &WebhookRecord) ->
     }
 }
 
-/// Attempts every delivery that is due.
+/// How long a node holds the deliveries it claimed: a batch at the client's 20 s timeout each takes at most
+/// [`BATCH`] × 20 s, well inside it, so another node never takes a delivery that is still being attempted.
+const LEASE: chrono::Duration = chrono::Duration::minutes(5);
+/// Deliveries claimed at a time.
+const BATCH: i64 = 10;
+
+/// Attempts every delivery that is due, claiming each batch under `node` (a token unique to this
+/// process) so that other nodes running the same loop skip them.
 ///
 /// # Errors
 /// Database errors (delivery failures are recorded on each delivery instead).
-pub async fn deliver_due(store: &Store, hook: &Webhook) -> Result<Round, StoreError> {
+pub async fn deliver_due(store: &Store, hook: &Webhook, node: &str) -> Result<Round, StoreError> {
     let client = reqwest::Client::builder()
         .timeout(StdDuration::from_secs(20))
         .build()
         .map_err(|e| StoreError::Corrupt(format!("the webhook client could not start: {e}")))?;
     let mut round = Round::default();
-    for d in store.due_webhooks(crate::store::now(), 100).await? {
+    // Each claimed row is settled before the next claim: a row retried later is not due in this round.
+    let mut claimed = 0;
+    while claimed < 100 {
         let now = crate::store::now();
-        match attempt(&client, hook, &d).await {
-            Ok(answer) => {
-                store.record_webhook_attempt(d.webhook_delivery_id, "delivered", now, &answer, now).await?;
-                round.delivered += 1;
-            }
-            Err(answer) if d.attempts + 1 >= MAX_ATTEMPTS => {
-                tracing::error!(delivery.id = d.webhook_delivery_id, %answer, "webhook delivery given up");
-                store.record_webhook_attempt(d.webhook_delivery_id, "failed", now, &answer, now).await?;
-                round.failed += 1;
-            }
-            Err(answer) => {
-                tracing::warn!(delivery.id = d.webhook_delivery_id, %answer, "webhook delivery will be retried");
-                let next = now + backoff(d.attempts);
-                store.record_webhook_attempt(d.webhook_delivery_id, "pending", next, &answer, now).await?;
-                round.retrying += 1;
+        let batch = store.claim_due_webhooks(node, now + LEASE, BATCH, now).await?;
+        if batch.is_empty() {
+            break;
+        }
+        claimed += batch.len();
+        for d in batch {
+            let now = crate::store::now();
+            let (status, next, answer) = match attempt(&client, hook, &d).await {
+                Ok(answer) => {
+                    round.delivered += 1;
+                    ("delivered", now, answer)
+                }
+                Err(answer) if d.attempts + 1 >= MAX_ATTEMPTS => {
+                    tracing::error!(delivery.id = d.webhook_delivery_id, %answer, "webhook delivery given up");
+                    round.failed += 1;
+                    ("failed", now, answer)
+                }
+                Err(answer) => {
+                    tracing::warn!(delivery.id = d.webhook_delivery_id, %answer, "webhook delivery will be retried");
+                    round.retrying += 1;
+                    ("pending", now + backoff(d.attempts), answer)
+                }
+            };
+            if !store.settle_webhook_attempt(d.webhook_delivery_id, node, status, next, &answer, now).await? {
+                tracing::warn!(delivery.id = d.webhook_delivery_id, "the claim ran out before the attempt was recorded");
             }
         }
     }
@@ -80,9 +99,9 @@ pub async fn deliver_due(store: &Store, hook: &Webhook) -> Result<Round, StoreEr
 }
 
 /// Delivers due events every `every` until the process ends.
-pub async fn run(store: Store, hook: Webhook, every: StdDuration) {
+pub async fn run(store: Store, hook: Webhook, node: String, every: StdDuration) {
     loop {
-        match deliver_due(&store, &hook).await {
+        match deliver_due(&store, &hook, &node).await {
             Ok(round) if round != Round::default() => tracing::info!(?round, "webhook deliveries"),
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "webhook delivery stopped by a database error"),

@@ -12,7 +12,8 @@ use serde::Serialize;
 use sha2::Sha256;
 
 use crate::domain::decision::DecisionKind;
-use crate::store::{Store, StoreError};
+use crate::domain::customer::CustomerView;
+use crate::store::{CaseRecord, StoreError, Tx};
 
 /// The header carrying the signature: `sha256=` and the hex HMAC-SHA256 of the body under the shared secret.
 pub const SIGNATURE_HEADER: &str = "x-abusedesk-signature";
@@ -62,35 +63,38 @@ pub fn concerns_provisioning(kind: DecisionKind, reverses: Option<i64>) -> bool 
     matches!(kind, DecisionKind::Restriction | DecisionKind::Suspension | DecisionKind::Termination) || reverses.is_some()
 }
 
-/// Records the event for decision `decision_id` (now in force) as a pending delivery, when a webhook is
-/// configured and the decision concerns provisioning. Returns the delivery's id.
+/// Records the event for decision `decision_id` (in force when `tx` commits) as a pending delivery in the
+/// decision's own unit, when the decision concerns provisioning and the case has a customer. `case` and
+/// `customer` were read before the unit began; `status_after` is the customer's status this unit sets, if
+/// it sets one. Returns the delivery's id.
 ///
 /// # Errors
 /// Database errors.
-pub async fn record(store: &Store, decision_id: i64) -> Result<Option<i64>, StoreError> {
-    let d = store.get_decision(decision_id).await?;
+pub async fn queue(
+    tx: &mut Tx,
+    decision_id: i64,
+    case: &CaseRecord,
+    customer: Option<&CustomerView>,
+    status_after: Option<&str>,
+) -> Result<Option<i64>, StoreError> {
+    let d = tx.get_decision(decision_id).await?;
     let Some(kind) = DecisionKind::parse(&d.kind) else { return Ok(None) };
-    if !concerns_provisioning(kind, d.reverses_decision_id) {
-        return Ok(None);
-    }
-    let case = store.get_case(d.abuse_case_id).await?;
-    let Some(customer_id) = case.customer_id else { return Ok(None) };
-    let customer = store.get_customer(customer_id).await?;
+    let Some(customer) = customer.filter(|_| concerns_provisioning(kind, d.reverses_decision_id)) else { return Ok(None) };
     let event = SanctionEvent {
         event: if d.reverses_decision_id.is_some() { "sanction.reversed" } else { "sanction.applied" }.to_owned(),
         decision_id,
         kind: d.kind,
         case_id: d.abuse_case_id,
-        source_ip: case.source_ip,
-        account_ref: customer.account_ref,
-        customer_status: customer.status,
+        source_ip: case.source_ip.clone(),
+        account_ref: customer.account_ref.clone(),
+        customer_status: status_after.unwrap_or(&customer.status).to_owned(),
         decided_by: d.decided_by_name,
         approved_by: d.reviewed_by_name,
         reverses: d.reverses_decision_id,
         at: crate::store::now(),
     };
     let payload = serde_json::to_string(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    Ok(Some(store.queue_webhook(&event.event, &payload, crate::store::now()).await?))
+    Ok(Some(tx.queue_webhook(&event.event, &payload, crate::store::now()).await?))
 }
 
 #[cfg(test)]

@@ -4,22 +4,20 @@
 use chrono::{DateTime, Utc};
 
 use super::{on_backend, Store, StoreError};
-use crate::audit::chain::{next, AuditEntry};
+use crate::audit::chain::AuditEntry;
 
-/// How often an append is retried when another writer took the same sequence number.
-const APPEND_ATTEMPTS: usize = 8;
+pub(super) type EntryRow = (i64, DateTime<Utc>, String, String, String, String, String, String);
 
-type EntryRow = (i64, DateTime<Utc>, String, String, String, String, String, String);
-
-fn entry((seq, at, actor, action, subject, detail, prev_hash, hash): EntryRow) -> AuditEntry {
+pub(super) fn entry((seq, at, actor, action, subject, detail, prev_hash, hash): EntryRow) -> AuditEntry {
     AuditEntry { seq, at, actor, action, subject, detail, prev_hash, hash }
 }
 
-const COLUMNS: &str = "seq, at, actor, action, subject, detail, prev_hash, hash";
+pub(super) const COLUMNS: &str = "seq, at, actor, action, subject, detail, prev_hash, hash";
 
 impl Store {
-    /// Appends an entry after the current last one. The sequence number is the primary key, so two writers
-    /// can never both extend the same entry: the loser reads the new last entry and tries again.
+    /// Appends one entry after the current last one, in a unit of its own. Actions that change something
+    /// append their entries in the change's own unit instead ([`super::Tx::audit`]); appends are ordered
+    /// (see `store::tx`), so two writers never race for one sequence number.
     pub async fn append_audit(
         &self,
         at: DateTime<Utc>,
@@ -28,31 +26,9 @@ impl Store {
         subject: &str,
         detail: &str,
     ) -> Result<AuditEntry, StoreError> {
-        let last_sql = format!("select {COLUMNS} from audit_log order by seq desc limit 1");
-        let insert_sql = format!("insert into audit_log ({COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8)");
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let last: Option<EntryRow> = on_backend!(self, |pool| sqlx::query_as(&last_sql).fetch_optional(pool).await?);
-            let new = next(last.map(entry).as_ref(), at, actor, action, subject, detail);
-            let inserted = on_backend!(self, |pool| sqlx::query(&insert_sql)
-                .bind(new.seq)
-                .bind(new.at)
-                .bind(&new.actor)
-                .bind(&new.action)
-                .bind(&new.subject)
-                .bind(&new.detail)
-                .bind(&new.prev_hash)
-                .bind(&new.hash)
-                .execute(pool)
-                .await
-                .map(|_| ()));
-            match inserted.map_err(StoreError::from) {
-                Ok(()) => return Ok(new),
-                Err(StoreError::Conflict { .. }) if attempt < APPEND_ATTEMPTS => continue,
-                Err(e) => return Err(e),
-            }
-        }
+        let mut tx = self.begin().await?;
+        tx.audit(at, actor, action, subject, detail);
+        tx.commit().await?.pop().ok_or_else(|| StoreError::Corrupt("the audit entry was not written".to_owned()))
     }
 
     /// Entries after `after_seq`, in order, at most `limit`.

@@ -3,36 +3,17 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{on_backend, Store, StoreError};
+use super::tx::on_tx;
+use super::{on_backend, Store, StoreError, Tx};
 use crate::domain::case::{CaseEventView, CaseStatus};
 
 impl Store {
-    /// Sets a case's status, recording the change; closing stamps `closed_at`. Returns false when the case
-    /// already had that status (nothing recorded).
-    pub async fn set_case_status(
-        &self,
-        case_id: i64,
-        status: CaseStatus,
-        actor: &str,
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        const CURRENT: &str = "select status from abuse_case where abuse_case_id = $1";
-        const SQL: &str = "update abuse_case set status = $2, \
-            closed_at = case when $2 = 'closed' then $3 else null end, updated_at = $3 where abuse_case_id = $1";
-        const EVENT: &str = "insert into case_event (abuse_case_id, kind, detail, actor, created_at, updated_at) \
-            values ($1, 'status', $2, $3, $4, $4)";
-        on_backend!(self, |pool| {
-            let mut tx = pool.begin_with(super::begin_write(pool)).await?;
-            let current: String = sqlx::query_scalar(CURRENT).bind(case_id).fetch_one(&mut *tx).await?;
-            if current == status.code() {
-                return Ok(false);
-            }
-            sqlx::query(SQL).bind(case_id).bind(status.code()).bind(now).execute(&mut *tx).await?;
-            let detail = format!("{} → {}", current.replace('_', " "), status.label());
-            sqlx::query(EVENT).bind(case_id).bind(&detail).bind(actor).bind(now).execute(&mut *tx).await?;
-            tx.commit().await?;
-            Ok(true)
-        })
+    /// Sets a case's status, recording the change (a unit of its own); see [`Tx::set_case_status`].
+    pub async fn set_case_status(&self, case_id: i64, status: CaseStatus, actor: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let mut tx = self.begin().await?;
+        let changed = tx.set_case_status(case_id, status, actor, now).await?;
+        tx.commit().await?;
+        Ok(changed)
     }
 
     /// Assigns cases to a user (or to nobody), recording each change. Returns how many cases changed;
@@ -79,5 +60,33 @@ impl Store {
         let rows: Vec<(String, String, String, DateTime<Utc>)> =
             on_backend!(self, |pool| sqlx::query_as(SQL).bind(case_id).bind(limit).fetch_all(pool).await?);
         Ok(rows.into_iter().map(|(kind, detail, actor, at)| CaseEventView { kind, detail, actor, at }).collect())
+    }
+}
+
+impl Tx {
+    /// Sets a case's status, recording the change in the case's history; closing stamps `closed_at`.
+    /// Returns false when the case already had that status (nothing recorded).
+    pub async fn set_case_status(&mut self, case_id: i64, status: CaseStatus, actor: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        const CURRENT: &str = "select status from abuse_case where abuse_case_id = $1";
+        const SQL: &str = "update abuse_case set status = $2, \
+            closed_at = case when $2 = 'closed' then $3 else null end, updated_at = $3 where abuse_case_id = $1";
+        const EVENT: &str = "insert into case_event (abuse_case_id, kind, detail, actor, created_at, updated_at) \
+            values ($1, 'status', $2, $3, $4, $4)";
+        on_tx!(self, |conn| {
+            let current: String = sqlx::query_scalar(CURRENT).bind(case_id).fetch_one(&mut *conn).await?;
+            if current == status.code() {
+                return Ok(false);
+            }
+            sqlx::query(SQL).bind(case_id).bind(status.code()).bind(now).execute(&mut *conn).await?;
+            let detail = format!("{} → {}", current.replace('_', " "), status.label());
+            sqlx::query(EVENT).bind(case_id).bind(&detail).bind(actor).bind(now).execute(&mut *conn).await?;
+            Ok(true)
+        })
+    }
+
+    /// The case's current status, read inside the unit.
+    pub async fn case_status(&mut self, case_id: i64) -> Result<String, StoreError> {
+        const SQL: &str = "select status from abuse_case where abuse_case_id = $1";
+        Ok(on_tx!(self, |conn| sqlx::query_scalar(SQL).bind(case_id).fetch_one(&mut *conn).await?))
     }
 }

@@ -4,7 +4,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{on_backend, Store, StoreError};
+use super::tx::on_tx;
+use super::{on_backend, Store, StoreError, Tx};
 
 /// One item of the investigation checklist.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
@@ -12,19 +13,6 @@ pub struct ChecklistRow {
     pub code: String,
     pub label: String,
     pub required: bool,
-}
-
-/// An investigation as stored; `answers` is a JSON array of checklist answers.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct InvestigationRecord {
-    pub investigation_id: i64,
-    pub abuse_case_id: i64,
-    pub opened_by: i64,
-    pub opened_by_name: String,
-    pub findings: String,
-    pub answers: String,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
 }
 
 /// A note on a case.
@@ -77,10 +65,6 @@ const DECISION_SELECT: &str = "select d.decision_id, d.abuse_case_id, d.kind, d.
     left join decision_review v on v.decision_id = d.decision_id \
     left join app_user ru on ru.user_id = v.reviewed_by";
 
-const INVESTIGATION_SELECT: &str = "select i.investigation_id, i.abuse_case_id, i.opened_by, \
-    u.username as opened_by_name, i.findings, i.answers, i.created_at, i.updated_at \
-    from investigation i join app_user u on u.user_id = i.opened_by";
-
 impl Store {
     /// The checklist, in order.
     pub async fn checklist_items(&self) -> Result<Vec<ChecklistRow>, StoreError> {
@@ -111,47 +95,6 @@ impl Store {
         Ok(on_backend!(self, |pool| sqlx::query(SQL).bind(code).execute(pool).await?.rows_affected()) > 0)
     }
 
-    /// Opens an investigation of a case.
-    pub async fn open_investigation(&self, case_id: i64, user_id: i64, now: DateTime<Utc>) -> Result<i64, StoreError> {
-        const SQL: &str = "insert into investigation (abuse_case_id, opened_by, created_at, updated_at) \
-            values ($1, $2, $3, $3) returning investigation_id";
-        Ok(on_backend!(self, |pool| sqlx::query_scalar(SQL).bind(case_id).bind(user_id).bind(now).fetch_one(pool).await?))
-    }
-
-    /// One investigation.
-    pub async fn get_investigation(&self, id: i64) -> Result<InvestigationRecord, StoreError> {
-        let sql = format!("{INVESTIGATION_SELECT} where i.investigation_id = $1");
-        Ok(on_backend!(self, |pool| sqlx::query_as(&sql).bind(id).fetch_one(pool).await?))
-    }
-
-    /// Saves an investigation's findings and checklist answers (JSON).
-    pub async fn save_investigation(&self, id: i64, findings: &str, answers: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
-        const SQL: &str = "update investigation set findings = $2, answers = $3, updated_at = $4 where investigation_id = $1";
-        let done = on_backend!(self, |pool| sqlx::query(SQL)
-            .bind(id)
-            .bind(findings)
-            .bind(answers)
-            .bind(now)
-            .execute(pool)
-            .await?
-            .rows_affected());
-        super::found(done)
-    }
-
-    /// A case's investigations, oldest first.
-    pub async fn case_investigations(&self, case_id: i64) -> Result<Vec<InvestigationRecord>, StoreError> {
-        let sql = format!("{INVESTIGATION_SELECT} where i.abuse_case_id = $1 order by i.investigation_id");
-        Ok(on_backend!(self, |pool| sqlx::query_as(&sql).bind(case_id).fetch_all(pool).await?))
-    }
-
-    /// Adds a note to a case.
-    pub async fn add_case_note(&self, case_id: i64, author_id: i64, body: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
-        const SQL: &str = "insert into case_note (abuse_case_id, author_id, body, created_at, updated_at) \
-            values ($1, $2, $3, $4, $4)";
-        on_backend!(self, |pool| sqlx::query(SQL).bind(case_id).bind(author_id).bind(body).bind(now).execute(pool).await.map(|_| ())?);
-        Ok(())
-    }
-
     /// A case's notes, oldest first.
     pub async fn case_notes(&self, case_id: i64) -> Result<Vec<NoteRecord>, StoreError> {
         const SQL: &str = "select u.username as author, n.body, n.created_at from case_note n \
@@ -159,45 +102,35 @@ impl Store {
         Ok(on_backend!(self, |pool| sqlx::query_as(SQL).bind(case_id).fetch_all(pool).await?))
     }
 
-    /// Records a decision (or a proposal, when it needs approval).
+    /// Records a decision (a unit of its own; casework records it in the unit of the whole action).
     pub async fn record_decision(&self, d: &NewDecision<'_>, now: DateTime<Utc>) -> Result<i64, StoreError> {
-        const SQL: &str = "insert into decision (abuse_case_id, kind, reason, evidence, decided_by, needs_approval, \
-            reverses_decision_id, created_at, updated_at, policy) values ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) \
-            returning decision_id";
-        Ok(on_backend!(self, |pool| sqlx::query_scalar(SQL)
-            .bind(d.case_id)
-            .bind(d.kind)
-            .bind(d.reason)
-            .bind(d.evidence)
-            .bind(d.decided_by)
-            .bind(d.needs_approval)
-            .bind(d.reverses)
-            .bind(now)
-            .bind(d.policy)
-            .fetch_one(pool)
-            .await?))
+        let mut tx = self.begin().await?;
+        let id = tx.record_decision(d, now).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
-    /// Records a manager's review of a proposal. A second review of the same proposal is a conflict.
-    pub async fn review_decision(
-        &self,
-        decision_id: i64,
-        reviewer: i64,
-        approved: bool,
-        reason: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        const SQL: &str = "insert into decision_review (decision_id, reviewed_by, approved, reason, created_at, updated_at) \
-            values ($1, $2, $3, $4, $5, $5)";
-        on_backend!(self, |pool| sqlx::query(SQL)
-            .bind(decision_id)
-            .bind(reviewer)
-            .bind(approved)
-            .bind(reason)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|_| ())?);
+    /// Records a manager's review (a unit of its own). A second review of one proposal is a conflict.
+    pub async fn review_decision(&self, decision_id: i64, reviewer: i64, approved: bool, reason: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        tx.review_decision(decision_id, reviewer, approved, reason, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets a customer's account status (a unit of its own).
+    pub async fn set_customer_status(&self, customer_id: i64, status: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        tx.set_customer_status(customer_id, status, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Adds a note to a case (a unit of its own).
+    pub async fn add_case_note(&self, case_id: i64, author_id: i64, body: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        tx.add_case_note(case_id, author_id, body, now).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -218,12 +151,76 @@ impl Store {
         let sql = format!("{DECISION_SELECT} where d.needs_approval = $1 and v.decision_id is null order by d.decision_id");
         Ok(on_backend!(self, |pool| sqlx::query_as(&sql).bind(true).fetch_all(pool).await?))
     }
+}
+
+impl Tx {
+    /// Adds a note to a case.
+    pub async fn add_case_note(&mut self, case_id: i64, author_id: i64, body: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        const SQL: &str = "insert into case_note (abuse_case_id, author_id, body, created_at, updated_at) \
+            values ($1, $2, $3, $4, $4)";
+        on_tx!(self, |conn| sqlx::query(SQL).bind(case_id).bind(author_id).bind(body).bind(now).execute(&mut *conn).await.map(|_| ())?);
+        Ok(())
+    }
+
+    /// Records a decision (or a proposal, when it needs approval).
+    pub async fn record_decision(&mut self, d: &NewDecision<'_>, now: DateTime<Utc>) -> Result<i64, StoreError> {
+        const SQL: &str = "insert into decision (abuse_case_id, kind, reason, evidence, decided_by, needs_approval, \
+            reverses_decision_id, created_at, updated_at, policy) values ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) \
+            returning decision_id";
+        Ok(on_tx!(self, |conn| sqlx::query_scalar(SQL)
+            .bind(d.case_id)
+            .bind(d.kind)
+            .bind(d.reason)
+            .bind(d.evidence)
+            .bind(d.decided_by)
+            .bind(d.needs_approval)
+            .bind(d.reverses)
+            .bind(now)
+            .bind(d.policy)
+            .fetch_one(&mut *conn)
+            .await?))
+    }
+
+    /// Records a manager's review of a proposal. A second review of the same proposal is a conflict.
+    pub async fn review_decision(
+        &mut self,
+        decision_id: i64,
+        reviewer: i64,
+        approved: bool,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "insert into decision_review (decision_id, reviewed_by, approved, reason, created_at, updated_at) \
+            values ($1, $2, $3, $4, $5, $5)";
+        on_tx!(self, |conn| sqlx::query(SQL)
+            .bind(decision_id)
+            .bind(reviewer)
+            .bind(approved)
+            .bind(reason)
+            .bind(now)
+            .execute(&mut *conn)
+            .await
+            .map(|_| ())?);
+        Ok(())
+    }
 
     /// Sets a customer's account status (active, suspended, terminated) when a sanction is applied.
-    pub async fn set_customer_status(&self, customer_id: i64, status: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn set_customer_status(&mut self, customer_id: i64, status: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
         const SQL: &str = "update customer set status = $2, updated_at = $3 where customer_id = $1";
         let done =
-            on_backend!(self, |pool| sqlx::query(SQL).bind(customer_id).bind(status).bind(now).execute(pool).await?.rows_affected());
+            on_tx!(self, |conn| sqlx::query(SQL).bind(customer_id).bind(status).bind(now).execute(&mut *conn).await?.rows_affected());
         super::found(done)
+    }
+
+    /// One decision with its review, read inside the unit.
+    pub async fn get_decision(&mut self, id: i64) -> Result<DecisionRecord, StoreError> {
+        let sql = format!("{DECISION_SELECT} where d.decision_id = $1");
+        Ok(on_tx!(self, |conn| sqlx::query_as(&sql).bind(id).fetch_one(&mut *conn).await?))
+    }
+
+    /// A case's decisions, oldest first, read inside the unit.
+    pub async fn case_decisions(&mut self, case_id: i64) -> Result<Vec<DecisionRecord>, StoreError> {
+        let sql = format!("{DECISION_SELECT} where d.abuse_case_id = $1 order by d.decision_id");
+        Ok(on_tx!(self, |conn| sqlx::query_as(&sql).bind(case_id).fetch_all(&mut *conn).await?))
     }
 }

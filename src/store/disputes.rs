@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{on_backend, Store, StoreError};
+use super::tx::on_tx;
+use super::{on_backend, Store, StoreError, Tx};
 
 /// A dispute as stored, with who opened it.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -56,42 +57,46 @@ const DISPUTE_SELECT: &str = "select d.dispute_id, d.abuse_case_id, d.decision_i
     u.display_name as opened_by_name, d.body, d.status, d.created_at, d.updated_at \
     from dispute d join app_user u on u.user_id = d.opened_by";
 
+const OPEN_DISPUTES: &str = "select count(*) from dispute where abuse_case_id = $1 and status = 'open'";
+
 const ATTACHMENT_COLUMNS: &str = "dispute_attachment_id, dispute_id, file_name, content_type, size_bytes, created_at";
 
 impl Store {
-    /// Opens a customer's dispute of a case, or with `decision_id` an appeal of one decision.
-    pub async fn open_dispute(
-        &self,
-        case_id: i64,
-        user_id: i64,
-        body: &str,
-        decision_id: Option<i64>,
-        now: DateTime<Utc>,
-    ) -> Result<i64, StoreError> {
-        const SQL: &str = "insert into dispute (abuse_case_id, opened_by, body, decision_id, created_at, updated_at) \
-            values ($1, $2, $3, $4, $5, $5) returning dispute_id";
-        Ok(on_backend!(self, |pool| sqlx::query_scalar(SQL)
-            .bind(case_id)
-            .bind(user_id)
-            .bind(body)
-            .bind(decision_id)
-            .bind(now)
-            .fetch_one(pool)
-            .await?))
+    /// Opens a customer's dispute of a case (a unit of its own); see [`Tx::open_dispute`].
+    pub async fn open_dispute(&self, case_id: i64, user_id: i64, body: &str, decision_id: Option<i64>, now: DateTime<Utc>) -> Result<i64, StoreError> {
+        let mut tx = self.begin().await?;
+        let id = tx.open_dispute(case_id, user_id, body, decision_id, now).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
-    /// Sets a dispute's status (open, answered, accepted, rejected).
+    /// Sets a dispute's status (a unit of its own).
     pub async fn set_dispute_status(&self, dispute_id: i64, status: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
-        const SQL: &str = "update dispute set status = $2, updated_at = $3 where dispute_id = $1";
-        let done =
-            on_backend!(self, |pool| sqlx::query(SQL).bind(dispute_id).bind(status).bind(now).execute(pool).await?.rows_affected());
-        super::found(done)
+        let mut tx = self.begin().await?;
+        tx.set_dispute_status(dispute_id, status, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Adds a reply to a dispute's thread (a unit of its own).
+    pub async fn add_dispute_message(&self, dispute_id: i64, author_id: i64, from_staff: bool, body: &str, now: DateTime<Utc>) -> Result<i64, StoreError> {
+        let mut tx = self.begin().await?;
+        let id = tx.add_dispute_message(dispute_id, author_id, from_staff, body, now).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Stores an attachment of a dispute (a unit of its own).
+    pub async fn add_dispute_attachment(&self, a: &NewAttachment<'_>, now: DateTime<Utc>) -> Result<i64, StoreError> {
+        let mut tx = self.begin().await?;
+        let id = tx.add_dispute_attachment(a, now).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// How many disputes of a case are open.
     pub async fn open_disputes(&self, case_id: i64) -> Result<i64, StoreError> {
-        const SQL: &str = "select count(*) from dispute where abuse_case_id = $1 and status = 'open'";
-        Ok(on_backend!(self, |pool| sqlx::query_scalar(SQL).bind(case_id).fetch_one(pool).await?))
+        Ok(on_backend!(self, |pool| sqlx::query_scalar(OPEN_DISPUTES).bind(case_id).fetch_one(pool).await?))
     }
 
     /// Open disputes per case, for the given cases (cases without any are absent).
@@ -132,27 +137,6 @@ impl Store {
         Ok(on_backend!(self, |pool| sqlx::query_as(&sql).fetch_all(pool).await?))
     }
 
-    /// Adds a reply to a dispute's thread and touches the dispute.
-    pub async fn add_dispute_message(
-        &self,
-        dispute_id: i64,
-        author_id: i64,
-        from_staff: bool,
-        body: &str,
-        now: DateTime<Utc>,
-    ) -> Result<i64, StoreError> {
-        const SQL: &str = "insert into dispute_message (dispute_id, author_id, from_staff, body, created_at, updated_at) \
-            values ($1, $2, $3, $4, $5, $5) returning dispute_message_id";
-        const TOUCH: &str = "update dispute set updated_at = $2 where dispute_id = $1";
-        Ok(on_backend!(self, |pool| {
-            let mut tx = pool.begin_with(super::begin_write(pool)).await?;
-            let id = sqlx::query_scalar(SQL).bind(dispute_id).bind(author_id).bind(from_staff).bind(body).bind(now).fetch_one(&mut *tx).await?;
-            sqlx::query(TOUCH).bind(dispute_id).bind(now).execute(&mut *tx).await?;
-            tx.commit().await?;
-            id
-        }))
-    }
-
     /// The replies of the given disputes, oldest first.
     pub async fn dispute_messages(&self, dispute_ids: &[i64]) -> Result<Vec<DisputeMessageRecord>, StoreError> {
         if dispute_ids.is_empty() {
@@ -171,22 +155,6 @@ impl Store {
             }
             q.fetch_all(pool).await?
         }))
-    }
-
-    /// Stores an attachment of a dispute.
-    pub async fn add_dispute_attachment(&self, a: &NewAttachment<'_>, now: DateTime<Utc>) -> Result<i64, StoreError> {
-        const SQL: &str = "insert into dispute_attachment (dispute_id, file_name, content_type, size_bytes, content, \
-            created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $6) returning dispute_attachment_id";
-        let size = i64::try_from(a.content.len()).unwrap_or(i64::MAX);
-        Ok(on_backend!(self, |pool| sqlx::query_scalar(SQL)
-            .bind(a.dispute_id)
-            .bind(a.file_name)
-            .bind(a.content_type)
-            .bind(size)
-            .bind(a.content)
-            .bind(now)
-            .fetch_one(pool)
-            .await?))
     }
 
     /// The attachments of the given disputes, without their bytes.
@@ -216,5 +184,77 @@ impl Store {
             let bytes: Vec<u8> = sqlx::query_scalar(BYTES).bind(id).fetch_one(pool).await?;
             (meta, bytes)
         }))
+    }
+}
+
+impl Tx {
+    /// Opens a customer's dispute of a case, or with `decision_id` an appeal of one decision.
+    pub async fn open_dispute(
+        &mut self,
+        case_id: i64,
+        user_id: i64,
+        body: &str,
+        decision_id: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        const SQL: &str = "insert into dispute (abuse_case_id, opened_by, body, decision_id, created_at, updated_at) \
+            values ($1, $2, $3, $4, $5, $5) returning dispute_id";
+        Ok(on_tx!(self, |conn| sqlx::query_scalar(SQL)
+            .bind(case_id)
+            .bind(user_id)
+            .bind(body)
+            .bind(decision_id)
+            .bind(now)
+            .fetch_one(&mut *conn)
+            .await?))
+    }
+
+    /// Sets a dispute's status (open, answered, accepted, rejected).
+    pub async fn set_dispute_status(&mut self, dispute_id: i64, status: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        const SQL: &str = "update dispute set status = $2, updated_at = $3 where dispute_id = $1";
+        let done =
+            on_tx!(self, |conn| sqlx::query(SQL).bind(dispute_id).bind(status).bind(now).execute(&mut *conn).await?.rows_affected());
+        super::found(done)
+    }
+
+    /// Adds a reply to a dispute's thread and touches the dispute.
+    pub async fn add_dispute_message(
+        &mut self,
+        dispute_id: i64,
+        author_id: i64,
+        from_staff: bool,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        const SQL: &str = "insert into dispute_message (dispute_id, author_id, from_staff, body, created_at, updated_at) \
+            values ($1, $2, $3, $4, $5, $5) returning dispute_message_id";
+        const TOUCH: &str = "update dispute set updated_at = $2 where dispute_id = $1";
+        Ok(on_tx!(self, |conn| {
+            let id = sqlx::query_scalar(SQL).bind(dispute_id).bind(author_id).bind(from_staff).bind(body).bind(now).fetch_one(&mut *conn).await?;
+            sqlx::query(TOUCH).bind(dispute_id).bind(now).execute(&mut *conn).await?;
+            id
+        }))
+    }
+
+    /// Stores an attachment of a dispute.
+    pub async fn add_dispute_attachment(&mut self, a: &NewAttachment<'_>, now: DateTime<Utc>) -> Result<i64, StoreError> {
+        const SQL: &str = "insert into dispute_attachment (dispute_id, file_name, content_type, size_bytes, content, \
+            created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $6) returning dispute_attachment_id";
+        let size = i64::try_from(a.content.len()).unwrap_or(i64::MAX);
+        Ok(on_tx!(self, |conn| sqlx::query_scalar(SQL)
+            .bind(a.dispute_id)
+            .bind(a.file_name)
+            .bind(a.content_type)
+            .bind(size)
+            .bind(a.content)
+            .bind(now)
+            .fetch_one(&mut *conn)
+            .await?))
+    }
+
+    /// How many disputes of a case are open, read inside the unit (after the case's lock, so a dispute
+    /// being opened is either counted or opened after this unit ends).
+    pub async fn open_disputes(&mut self, case_id: i64) -> Result<i64, StoreError> {
+        Ok(on_tx!(self, |conn| sqlx::query_scalar(OPEN_DISPUTES).bind(case_id).fetch_one(&mut *conn).await?))
     }
 }

@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{on_backend, Store, StoreError};
+use super::tx::on_tx;
+use super::claims::Queue;
+use super::{on_backend, Store, StoreError, Tx};
 
 /// A notification to record.
 #[derive(Clone, Debug)]
@@ -34,20 +36,25 @@ pub struct NotificationRecord {
     pub status: String,
     /// Why delivery failed, or the server's answer.
     pub detail: String,
+    /// Delivery attempts made (claims taken).
+    pub attempts: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
 const SELECT: &str = "select n.notification_id, n.customer_id, c.name as customer_name, n.abuse_case_id, n.kind, \
-    n.recipients, n.subject, n.body, n.status, n.detail, n.created_at, n.updated_at \
+    n.recipients, n.subject, n.body, n.status, n.detail, n.attempts, n.created_at, n.updated_at \
     from notification n left join customer c on c.customer_id = n.customer_id";
 
-impl Store {
-    /// Writes a notification to the outbox.
-    pub async fn queue_notification(&self, n: &NewNotification<'_>, now: DateTime<Utc>) -> Result<i64, StoreError> {
+/// The outbox as background work: a notification is due while it is in the outbox.
+const OUTBOX: Queue = Queue { table: "notification", key: "notification_id", due: "status = 'outbox'", on_claim: ", attempts = attempts + 1" };
+
+impl Tx {
+    /// Writes a notification to the outbox, in the unit of the action that causes it.
+    pub async fn queue_notification(&mut self, n: &NewNotification<'_>, now: DateTime<Utc>) -> Result<i64, StoreError> {
         const SQL: &str = "insert into notification (customer_id, abuse_case_id, kind, recipients, subject, body, \
             created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $7) returning notification_id";
-        Ok(on_backend!(self, |pool| sqlx::query_scalar(SQL)
+        Ok(on_tx!(self, |conn| sqlx::query_scalar(SQL)
             .bind(n.customer_id)
             .bind(n.case_id)
             .bind(n.kind)
@@ -55,8 +62,18 @@ impl Store {
             .bind(n.subject)
             .bind(n.body)
             .bind(now)
-            .fetch_one(pool)
+            .fetch_one(&mut *conn)
             .await?))
+    }
+}
+
+impl Store {
+    /// Writes a notification to the outbox (a unit of its own).
+    pub async fn queue_notification(&self, n: &NewNotification<'_>, now: DateTime<Utc>) -> Result<i64, StoreError> {
+        let mut tx = self.begin().await?;
+        let id = tx.queue_notification(n, now).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// The newest notifications, optionally of one status (`outbox`, `sent`, `failed`).
@@ -71,10 +88,57 @@ impl Store {
         Ok(on_backend!(self, |pool| sqlx::query_scalar(SQL).bind(case_id).bind(kind).fetch_all(pool).await?))
     }
 
-    /// Notifications waiting to be sent, oldest first.
+    /// Notifications waiting to be sent, oldest first (claimed or not).
     pub async fn outbox(&self, limit: i64) -> Result<Vec<NotificationRecord>, StoreError> {
         let sql = format!("{SELECT} where n.status = 'outbox' order by n.notification_id limit $1");
         Ok(on_backend!(self, |pool| sqlx::query_as(&sql).bind(limit).fetch_all(pool).await?))
+    }
+
+    /// Claims up to `limit` notifications of the outbox for `token` until `until`, oldest first, and
+    /// returns them. A row claimed by another node is not taken until its claim has run out (the node
+    /// died), so each notification is sent by one node, and again only after a crash.
+    pub async fn claim_outbox(
+        &self,
+        token: &str,
+        until: DateTime<Utc>,
+        limit: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<NotificationRecord>, StoreError> {
+        let sql = format!("{SELECT} where n.claim_token = $1 and n.status = 'outbox' order by n.notification_id");
+        self.claim_rows(&OUTBOX, &sql, token, until, limit, now).await
+    }
+
+    /// Gives back the claims `token` still holds (a round that stopped early), so the next round may
+    /// take them at once.
+    pub async fn release_outbox(&self, token: &str) -> Result<(), StoreError> {
+        const SQL: &str = "update notification set claim_token = null, claimed_until = null \
+            where claim_token = $1 and status = 'outbox'";
+        on_backend!(self, |pool| sqlx::query(SQL).bind(token).execute(pool).await?.rows_affected());
+        Ok(())
+    }
+
+    /// Records the outcome of a delivery attempt made under the claim `token`, and ends the claim.
+    /// Returns false when the claim was no longer held (it ran out and another node took the row).
+    pub async fn settle_notification(
+        &self,
+        id: i64,
+        token: &str,
+        status: &str,
+        detail: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        const SQL: &str = "update notification set status = $2, detail = $3, updated_at = $4, claim_token = null, \
+            claimed_until = null where notification_id = $1 and claim_token = $5";
+        let done = on_backend!(self, |pool| sqlx::query(SQL)
+            .bind(id)
+            .bind(status)
+            .bind(detail)
+            .bind(now)
+            .bind(token)
+            .execute(pool)
+            .await?
+            .rows_affected());
+        Ok(done > 0)
     }
 
     /// Records the outcome of a delivery attempt.

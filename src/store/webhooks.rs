@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{on_backend, Store, StoreError};
+use super::tx::on_tx;
+use super::claims::Queue;
+use super::{on_backend, Store, StoreError, Tx};
 
 /// A recorded event and where its delivery stands.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -25,44 +27,67 @@ pub struct WebhookRecord {
 const COLUMNS: &str = "webhook_delivery_id, event, payload, status, attempts, next_attempt_at, last_response, \
     created_at, updated_at";
 
-impl Store {
-    /// Records an event, due at once.
-    pub async fn queue_webhook(&self, event: &str, payload: &str, now: DateTime<Utc>) -> Result<i64, StoreError> {
+/// Webhook deliveries as background work: due while pending and past their next attempt.
+const DELIVERIES: Queue =
+    Queue { table: "webhook_delivery", key: "webhook_delivery_id", due: "status = 'pending' and next_attempt_at <= $3", on_claim: "" };
+
+impl Tx {
+    /// Records an event, due at once, in the unit of the decision that causes it.
+    pub async fn queue_webhook(&mut self, event: &str, payload: &str, now: DateTime<Utc>) -> Result<i64, StoreError> {
         const SQL: &str = "insert into webhook_delivery (event, payload, next_attempt_at, created_at, updated_at) \
             values ($1, $2, $3, $3, $3) returning webhook_delivery_id";
-        Ok(on_backend!(self, |pool| sqlx::query_scalar(SQL).bind(event).bind(payload).bind(now).fetch_one(pool).await?))
+        Ok(on_tx!(self, |conn| sqlx::query_scalar(SQL).bind(event).bind(payload).bind(now).fetch_one(&mut *conn).await?))
+    }
+}
+
+impl Store {
+    /// Records an event, due at once (a unit of its own).
+    pub async fn queue_webhook(&self, event: &str, payload: &str, now: DateTime<Utc>) -> Result<i64, StoreError> {
+        let mut tx = self.begin().await?;
+        let id = tx.queue_webhook(event, payload, now).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
-    /// Pending deliveries due at `now`, oldest first.
-    pub async fn due_webhooks(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<WebhookRecord>, StoreError> {
-        let sql = format!(
-            "select {COLUMNS} from webhook_delivery where status = 'pending' and next_attempt_at <= $1 \
-             order by webhook_delivery_id limit $2"
-        );
-        Ok(on_backend!(self, |pool| sqlx::query_as(&sql).bind(now).bind(limit).fetch_all(pool).await?))
+    /// Claims up to `limit` due deliveries for `token` until `until` and returns them, oldest first; rows
+    /// another node holds are left to it until its claim runs out.
+    pub async fn claim_due_webhooks(
+        &self,
+        token: &str,
+        until: DateTime<Utc>,
+        limit: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<WebhookRecord>, StoreError> {
+        let sql = format!("select {COLUMNS} from webhook_delivery where claim_token = $1 and status = 'pending' \
+            order by webhook_delivery_id");
+        self.claim_rows(&DELIVERIES, &sql, token, until, limit, now).await
     }
 
-    /// Records an attempt: the new status, the attempt count, when to try next and what the receiver said.
-    pub async fn record_webhook_attempt(
+    /// Records an attempt made under the claim `token` and ends the claim; false when the claim was no
+    /// longer held (it ran out and another node took the row).
+    pub async fn settle_webhook_attempt(
         &self,
         id: i64,
+        token: &str,
         status: &str,
         next_attempt_at: DateTime<Utc>,
         response: &str,
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         const SQL: &str = "update webhook_delivery set status = $2, attempts = attempts + 1, next_attempt_at = $3, \
-            last_response = $4, updated_at = $5 where webhook_delivery_id = $1";
+            last_response = $4, updated_at = $5, claim_token = null, claimed_until = null \
+            where webhook_delivery_id = $1 and claim_token = $6";
         let done = on_backend!(self, |pool| sqlx::query(SQL)
             .bind(id)
             .bind(status)
             .bind(next_attempt_at)
             .bind(response)
             .bind(now)
+            .bind(token)
             .execute(pool)
             .await?
             .rows_affected());
-        super::found(done)
+        Ok(done > 0)
     }
 
     /// The newest events, for the admin.

@@ -108,6 +108,12 @@ async fn no_sanction_without_investigation_and_four_eyes_for_terminations() {
     assert_eq!(review(&app, &max, &suspension, "reject").await.0, 200);
     let (status, body) = decide(&app, &alex, &case, "no_action", &termination).await;
     assert_eq!(status, 200, "{body}");
+    // Lifting a termination needs a manager's approval like imposing one: an analyst alone only proposes it.
+    let reversal = body.trim().to_owned();
+    assert_eq!(app.store.get_customer(customer).await.unwrap().status, "terminated", "an analyst alone cannot lift a termination");
+    let (status, body) = review(&app, &max, &reversal, "approve").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(app.store.get_customer(customer).await.unwrap().status, "active");
     let decisions = app.store.case_decisions(case.parse().unwrap()).await.unwrap();
     assert_eq!(decisions.len(), 4);
     assert_eq!(decisions[3].reverses_decision_id, Some(termination.parse().unwrap()));

@@ -51,11 +51,11 @@ async fn sanctions_are_delivered_signed_and_retried_until_accepted() {
     abusedesk::intake::receive(&app.store, SPAMCOP, Channel::Mta, None, 1 << 20).await.unwrap();
     let case = app.store.all_case_ids().await.unwrap()[0];
     let mut people = Vec::new();
-    for (name, role) in [("alex", Role::Analyst), ("morgan", Role::Manager)] {
+    for (name, role) in [("alex", Role::Analyst), ("morgan", Role::Manager), ("robin", Role::Manager)] {
         let account = accounts::create_account_with_password(&app.store, name, name, role, &password_of(name), false).await.unwrap();
         people.push(account.current_user());
     }
-    let (alex, morgan) = (people[0].clone(), people[1].clone());
+    let (alex, morgan, robin) = (people[0].clone(), people[1].clone(), people[2].clone());
     let investigation = casework::open_investigation(&app.store, &alex, case).await.unwrap();
     let all: Vec<ChecklistAnswer> = app
         .store
@@ -77,18 +77,18 @@ async fn sanctions_are_delivered_signed_and_retried_until_accepted() {
 
     let (url, seen) = receiver().await;
     let hook = Webhook { url, secret: "shared-secret".into() };
-    assert_eq!(deliver_due(&app.store, &hook).await.unwrap(), Round { delivered: 0, retrying: 1, failed: 0 });
+    assert_eq!(deliver_due(&app.store, &hook, "node-a").await.unwrap(), Round { delivered: 0, retrying: 1, failed: 0 });
     let pending = app.store.list_webhooks(10).await.unwrap().remove(0);
     assert_eq!((pending.status.as_str(), pending.attempts), ("pending", 1));
     assert!(pending.last_response.contains("503"), "{}", pending.last_response);
     assert!(pending.next_attempt_at > store::now(), "the retry waits");
-    assert_eq!(deliver_due(&app.store, &hook).await.unwrap(), Round::default(), "not due yet");
+    assert_eq!(deliver_due(&app.store, &hook, "node-a").await.unwrap(), Round::default(), "not due yet");
     let sql = "update webhook_delivery set next_attempt_at = created_at";
     match app.store.backend() {
         Backend::Sqlite(pool) => sqlx::query(sql).execute(pool).await.unwrap(),
         Backend::Postgres(_) => unreachable!("the API tests run on SQLite"),
     };
-    assert_eq!(deliver_due(&app.store, &hook).await.unwrap(), Round { delivered: 1, retrying: 0, failed: 0 });
+    assert_eq!(deliver_due(&app.store, &hook, "node-a").await.unwrap(), Round { delivered: 1, retrying: 0, failed: 0 });
 
     let requests = seen.lock().unwrap().clone();
     assert_eq!(requests.len(), 2);
@@ -103,11 +103,15 @@ async fn sanctions_are_delivered_signed_and_retried_until_accepted() {
     assert_eq!(event["customer_status"], "suspended");
     assert_eq!((event["decided_by"].as_str(), event["approved_by"].as_str()), (Some("alex"), Some("morgan")));
 
-    // Lifting the suspension: a reversal, recorded and sent, and the account is active again.
+    // Lifting the suspension: a reversal, which like the suspension takes a second manager's approval;
+    // then it is sent and the account is active again.
     let lift = DecisionRequest { kind: DecisionKind::NoAction, reverses: Some(suspension), reason: "customer cleaned the list", ..req };
-    casework::decide(&app.store, &morgan, &lift).await.unwrap();
+    let lifting = casework::decide(&app.store, &morgan, &lift).await.unwrap();
+    assert_eq!(app.store.get_customer(customer).await.unwrap().status, "suspended", "a proposal to lift is not in force");
+    assert_eq!(deliver_due(&app.store, &hook, "node-a").await.unwrap(), Round::default());
+    casework::review(&app.store, &robin, lifting, true, "list cleaned, checked").await.unwrap();
     assert_eq!(app.store.get_customer(customer).await.unwrap().status, "active");
-    assert_eq!(deliver_due(&app.store, &hook).await.unwrap(), Round { delivered: 1, retrying: 0, failed: 0 });
+    assert_eq!(deliver_due(&app.store, &hook, "node-a").await.unwrap(), Round { delivered: 1, retrying: 0, failed: 0 });
     let last: serde_json::Value = serde_json::from_str(&seen.lock().unwrap()[2].2).unwrap();
     assert_eq!((last["event"].as_str(), last["reverses"].as_i64()), (Some("sanction.reversed"), Some(suspension)));
     assert_eq!(last["customer_status"], "active");

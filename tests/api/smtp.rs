@@ -80,7 +80,7 @@ async fn the_outbox_is_delivered_refusals_fail_and_an_unreachable_relay_waits() 
 
     let (port, received) = smtp_server().await;
     let relay = Relay::parse(&format!("127.0.0.1:{port}"), "Abuse desk <abuse@isp.example>").unwrap();
-    assert_eq!(deliver(&s, &relay, 10).await.unwrap(), Round { sent: 1, failed: 2, deferred: 0 });
+    assert_eq!(deliver(&s, &relay, "node-a", 10).await.unwrap(), Round { sent: 1, failed: 2, deferred: 0 });
     let all = s.list_notifications(None, 10).await.unwrap();
     let status = |id: i64| all.iter().find(|n| n.notification_id == id).map(|n| (n.status.clone(), n.detail.clone())).unwrap();
     assert_eq!(status(good).0, "sent", "{:?}", status(good));
@@ -96,9 +96,9 @@ async fn the_outbox_is_delivered_refusals_fail_and_an_unreachable_relay_waits() 
     let waiting = s.queue_notification(&note("noc@c-1.example", "Abuse case 4"), now).await.unwrap();
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let down = Relay::parse(&format!("127.0.0.1:{closed}"), "abuse@isp.example").unwrap();
-    assert_eq!(deliver(&s, &down, 10).await.unwrap(), Round { sent: 0, failed: 0, deferred: 1 });
+    assert_eq!(deliver(&s, &down, "node-a", 10).await.unwrap(), Round { sent: 0, failed: 0, deferred: 1 });
     let outbox = s.outbox(10).await.unwrap();
     assert_eq!(outbox.iter().map(|n| n.notification_id).collect::<Vec<_>>(), [waiting]);
     assert!(outbox[0].detail.starts_with("will retry"), "{}", outbox[0].detail);
-    assert_eq!(deliver(&s, &relay, 10).await.unwrap(), Round { sent: 1, failed: 0, deferred: 0 });
+    assert_eq!(deliver(&s, &relay, "node-a", 10).await.unwrap(), Round { sent: 1, failed: 0, deferred: 0 });
 }

@@ -18,5 +18,6 @@ mod portal;
 mod portal_privacy;
 mod settings;
 mod signin_failures;
+mod units;
 mod users;
 mod webhooks;

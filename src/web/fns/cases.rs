@@ -32,24 +32,19 @@ pub async fn get_case(id: i64, granularity: String) -> Result<CaseDetail, AppErr
     })
 }
 
-/// Changes a case's status (recorded with who did it).
+/// Changes a case's status (recorded with who did it); closing needs a decision in force, "decided" is
+/// set by decisions only.
 #[server(endpoint = "set_case_status")]
 pub async fn set_case_status(id: i64, status: String) -> Result<(), AppError> {
     let user = crate::auth::require(STAFF)?;
     let state = super::app_state()?;
     let status = crate::domain::case::CaseStatus::parse(&status)
         .ok_or_else(|| AppError::invalid("status", "choose one of the listed statuses").with_response_status())?;
-    match state.store.set_case_status(id, status, &user.username, crate::store::now()).await {
-        Ok(changed) => {
-            tracing::info!(by = %user.user_id, case.id = id, status = status.code(), "case status changed");
-            if changed {
-                crate::casework::record_event(&state.store, &user.username, "case.status", &format!("case:{id}"), status.code()).await?;
-            }
-            Ok(())
-        }
-        Err(crate::store::StoreError::NotFound) => Err(AppError::NotFound { what: format!("case {id}") }.with_response_status()),
-        Err(e) => Err(e.into()),
+    let changed = crate::casework::set_status(&state.store, &user, id, status).await?;
+    if changed {
+        tracing::info!(by = %user.user_id, case.id = id, status = status.code(), "case status changed");
     }
+    Ok(())
 }
 
 /// Usernames cases can be assigned to: active staff.

@@ -109,7 +109,8 @@ pub async fn save_investigation(
         }
     }
     list.sort_by(|a, b| a.code.cmp(&b.code));
-    Ok(crate::casework::save_investigation(&state.store, &user, investigation_id, &findings, &list).await?)
+    crate::casework::save_investigation(&state.store, &user, investigation_id, &findings, &list).await?;
+    Ok(())
 }
 
 /// Adds a note to a case.
@@ -191,8 +192,13 @@ pub async fn list_proposals() -> Result<Vec<ProposalView>, AppError> {
     for d in store.pending_proposals().await? {
         let case_id = d.abuse_case_id;
         let record = store.get_case(case_id).await?;
-        let investigations: Vec<_> =
-            store.case_investigations(case_id).await?.iter().map(|i| crate::casework::facts(&i.findings, &i.answers)).collect();
+        // What the proposal relied on (frozen when it was made), not later versions.
+        let investigations: Vec<_> = store
+            .decision_investigations(d.decision_id)
+            .await?
+            .iter()
+            .map(|i| crate::casework::facts(&i.findings, &i.answers))
+            .collect();
         let case = crate::server::case_views::case_rows(store, vec![record.clone()], now).await?.remove(0);
         let detail = crate::server::case_views::case_detail(store, case_id, crate::triage::rates::Granularity::Day, now).await?;
         out.push(ProposalView {
