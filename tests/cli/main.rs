@@ -6,6 +6,7 @@
 mod audit;
 mod holdings;
 mod intake;
+mod nodes;
 
 use std::process::Command;
 

@@ -7,6 +7,14 @@
 // In tests a panic is the failure report, so unwrapping is the clearest way to say "this must work".
 #![allow(clippy::unwrap_used)]
 
+// Helpers shared with other test binaries, declared once here so each file is compiled once.
+#[path = "../common/customers.rs"]
+mod customers;
+#[path = "../common/hostile.rs"]
+mod hostile;
+#[path = "../common/postgres.rs"]
+mod postgres;
+
 mod attribution;
 mod backends;
 mod cases;

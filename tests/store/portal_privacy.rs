@@ -7,10 +7,8 @@ use abusedesk::store::{self, Channel, Store};
 use abusedesk::triage::rates::Granularity;
 
 use crate::backends::on_each_backend;
-#[path = "../common/customers.rs"]
-mod customers;
-#[path = "../common/hostile.rs"]
-mod hostile;
+use crate::customers;
+use crate::hostile;
 
 use customers::customer_holding;
 

@@ -14,8 +14,7 @@ use abusedesk::domain::user::CurrentUser;
 use abusedesk::store::{self, Backend, Channel, Store};
 
 use crate::backends::on_each_backend;
-#[path = "../common/customers.rs"]
-mod customers;
+use crate::customers;
 
 /// A SpamCop report about 10.0.0.1 (Mail::Abuse test message).
 const SPAMCOP: &[u8] = include_bytes!("../fixtures/mail-abuse/spamcop_4.eml");
