@@ -14,11 +14,24 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::intake::bulk::Bulk;
+use crate::intake::heal::{Budget, Healed};
 use crate::intake::{self, sources, IntakeError};
 use crate::store::{Channel, ParseStatus, Store};
 
 const EX_DATAERR: u8 = 65;
 const EX_TEMPFAIL: u8 = 75;
+
+/// Settles what an interrupted run left, within `budget`. A failure here never stops this run: what is
+/// not settled stays listed for the next.
+pub(super) async fn heal(store: &Store, budget: Budget) {
+    match intake::heal::heal(store, budget).await {
+        Ok(healed) if healed != Healed::default() => {
+            tracing::info!(messages = healed.messages, cases = healed.cases, "settled what an interrupted run left");
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "could not settle what an interrupted run left; the next run will"),
+    }
+}
 
 /// Reads one message from standard input and stores it.
 pub(super) async fn ingest(database_url: &str, recipient: Option<&str>, max_bytes: usize) -> ExitCode {
@@ -37,6 +50,10 @@ pub(super) async fn ingest(database_url: &str, recipient: Option<&str>, max_byte
         }
     };
     let result = intake::receive(&store, &raw, Channel::Mta, recipient, max_bytes).await;
+    // After this delivery is answered for: a slice of what an interrupted run left (see intake::heal).
+    if result.is_ok() {
+        heal(&store, Budget::SLICE).await;
+    }
     store.close().await;
     match result {
         Ok(receipt) => {
@@ -70,6 +87,7 @@ pub(super) async fn import(
     recipient: Option<&str>,
     max_bytes: usize,
 ) -> anyhow::Result<()> {
+    heal(store, Budget::ALL).await;
     let files = sources::expand(paths);
     let bar = ProgressBar::new(files.len() as u64);
     bar.set_style(
@@ -208,6 +226,7 @@ impl ImportSummary {
 
 /// Parses stored messages again, oldest first, in batches.
 pub(super) async fn reparse(store: &Store, pending_only: bool) -> anyhow::Result<()> {
+    heal(store, Budget::ALL).await;
     let (mut after, mut messages, mut reports, mut failed) = (0_i64, 0_usize, 0_usize, 0_usize);
     loop {
         let ids = store.list_message_ids(after, pending_only, 500).await.context("failed to list messages")?;

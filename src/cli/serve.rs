@@ -44,6 +44,7 @@ pub(super) async fn run(database_url: Option<String>, args: ServeArgs, max_messa
         println!("Sanction events go to the webhook {}.", hook.url);
         tokio::spawn(crate::provisioning::delivery::run(store.clone(), hook, node, every));
     }
+    tokio::spawn(keep_counters_healed(store.clone(), every));
     let state = AppState { leptos_options: options, store: store.clone(), settings: Arc::new(settings) };
     let result = server::serve(listener, state, shutdown_signal()).await;
     store.close().await;
@@ -71,6 +72,15 @@ fn settings(args: &ServeArgs, max_message_bytes: usize) -> anyhow::Result<Server
         },
         ..ServerSettings::default()
     })
+}
+
+/// Settles, at start and then every `every`, what an interrupted process (this one before a crash, an MTA
+/// pipe killed mid-delivery, another node) left half-settled: see `intake::heal`.
+async fn keep_counters_healed(store: Store, every: std::time::Duration) {
+    loop {
+        super::intake::heal(&store, crate::intake::heal::Budget::ALL).await;
+        tokio::time::sleep(every).await;
+    }
 }
 
 /// A token naming this process among the nodes that deliver from one database: its address, process id

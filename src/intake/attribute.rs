@@ -192,11 +192,11 @@ pub async fn reattribute_all(store: &Store, reason: &str) -> Result<i64, StoreEr
         }
     }
     let messages: Vec<i64> = messages.into_iter().collect();
-    let mut stale = BTreeSet::new();
     for chunk in messages.chunks(PAGE_MESSAGES) {
-        super::cases::place_messages(store, chunk, super::cases::Recount::Later(&mut stale)).await?;
+        super::cases::place_messages(store, chunk, super::cases::Recount::Later).await?;
     }
-    super::cases::recount_cases(store, stale).await?;
+    // Reports whose customer changed left their old cases, which the journal lists (store::recount).
+    super::heal::recount_listed(store, usize::MAX).await?;
     if changed > 0 {
         let detail = format!("{changed} report(s) attributed anew: {reason}");
         crate::casework::record_event(store, "abusedesk", "attribution.changed", "reports", &detail).await?;

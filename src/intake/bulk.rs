@@ -2,14 +2,14 @@
 //! instead of after every batch.
 //!
 //! A recount reads every report of a case. An import that feeds the same large cases batch after batch
-//! would read them again each time (quadratic in the import's size), so the touched cases are collected
-//! and recounted every [`RECOUNT_EVERY`] messages and when the import finishes. Until then a running
-//! import's newest reports are in their cases but not yet in the counters; an import that is killed leaves
-//! them so until `abusedesk recount`.
+//! would read them again each time (quadratic in the import's size), so the touched cases wait in the
+//! recount journal (`store::recount`, written with the placements) and are recounted every
+//! [`RECOUNT_EVERY`] messages and when the import finishes. Until then a running import's newest reports
+//! are in their cases but not yet in the counters; an import that is killed leaves them listed, and the
+//! next intake run or `serve` start recounts them (`intake::heal`).
 
-use std::collections::BTreeSet;
-
-use super::cases::{self, Recount};
+use super::cases::Recount;
+use super::heal;
 use super::{receive_batch, Incoming, IntakeError, Receipt};
 use crate::store::{Channel, Store, StoreError};
 
@@ -21,13 +21,12 @@ pub struct Bulk<'s> {
     store: &'s Store,
     channel: Channel,
     max_bytes: usize,
-    stale: BTreeSet<i64>,
     since_recount: usize,
 }
 
 impl<'s> Bulk<'s> {
     pub fn new(store: &'s Store, channel: Channel, max_bytes: usize) -> Self {
-        Bulk { store, channel, max_bytes, stale: BTreeSet::new(), since_recount: 0 }
+        Bulk { store, channel, max_bytes, since_recount: 0 }
     }
 
     /// Receives one batch, as [`receive_batch`] does.
@@ -39,7 +38,7 @@ impl<'s> Bulk<'s> {
         messages: &[Incoming<'_>],
     ) -> Result<Vec<Result<Receipt, IntakeError>>, StoreError> {
         let receipts =
-            receive_batch(self.store, messages, self.channel, self.max_bytes, Recount::Later(&mut self.stale)).await?;
+            receive_batch(self.store, messages, self.channel, self.max_bytes, Recount::Later).await?;
         self.since_recount += messages.len();
         if self.since_recount >= RECOUNT_EVERY {
             self.recount().await;
@@ -54,12 +53,14 @@ impl<'s> Bulk<'s> {
 
     async fn recount(&mut self) -> usize {
         self.since_recount = 0;
-        let stale = std::mem::take(&mut self.stale);
-        let n = stale.len();
-        if let Err(e) = cases::recount_cases(self.store, stale).await {
-            // The reports are stored and placed; only counters wait, and `abusedesk recount` settles them.
-            tracing::error!(cases = n, error = %e, "cases could not be recounted; run `abusedesk recount`");
+        // The journal lists every case this import touched (and any another process left behind).
+        match heal::recount_listed(self.store, usize::MAX).await {
+            Ok(n) => n,
+            Err(e) => {
+                // The reports are stored and placed; the cases stay listed for the next run to recount.
+                tracing::error!(error = %e, "cases could not be recounted now; the next intake run will");
+                0
+            }
         }
-        n
     }
 }

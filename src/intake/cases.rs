@@ -41,7 +41,7 @@ pub struct Placed {
 ///
 /// # Errors
 /// Database errors; the reports then stay where they were until `abusedesk recount`.
-pub async fn place_messages(store: &Store, message_ids: &[i64], recount: Recount<'_>) -> Result<Placed, StoreError> {
+pub async fn place_messages(store: &Store, message_ids: &[i64], recount: Recount) -> Result<Placed, StoreError> {
     let _placing = PLACING.lock().await;
     let own = store.case_facts_of_messages(message_ids).await?;
     if own.is_empty() {
@@ -56,7 +56,7 @@ pub async fn place_messages(store: &Store, message_ids: &[i64], recount: Recount
 ///
 /// # Errors
 /// Database errors.
-pub async fn recount_messages(store: &Store, message_ids: &[i64], recount: Recount<'_>) -> Result<usize, StoreError> {
+pub async fn recount_messages(store: &Store, message_ids: &[i64], recount: Recount) -> Result<usize, StoreError> {
     let mut cases = BTreeSet::new();
     for &message_id in message_ids {
         cases.extend(store.cases_of_message(message_id).await?);
@@ -67,30 +67,20 @@ pub async fn recount_messages(store: &Store, message_ids: &[i64], recount: Recou
 }
 
 /// When the counters of the cases a placement touched are recomputed (see [`super::bulk`] for why a bulk
-/// import waits).
-pub enum Recount<'a> {
+/// import waits). Either way the cases are listed in the recount journal by the placement's own unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Recount {
     /// Before the call returns: every other channel.
     Now,
-    /// Added to this set for the caller to recount.
-    Later(&'a mut BTreeSet<i64>),
+    /// Left in the journal, for the caller (or the next intake run, see [`super::heal`]) to recount.
+    Later,
 }
 
-impl Recount<'_> {
-    /// The same choice, for one more use.
-    pub fn reborrow(&mut self) -> Recount<'_> {
-        match self {
-            Recount::Now => Recount::Now,
-            Recount::Later(pending) => Recount::Later(pending),
-        }
-    }
-
+impl Recount {
     async fn cases(self, store: &Store, cases: impl IntoIterator<Item = i64>) -> Result<(), StoreError> {
         match self {
             Recount::Now => recount_cases(store, cases).await,
-            Recount::Later(pending) => {
-                pending.extend(cases);
-                Ok(())
-            }
+            Recount::Later => Ok(()),
         }
     }
 }
@@ -119,7 +109,7 @@ pub async fn place_all(store: &Store) -> Result<Placed, StoreError> {
         }
         let before = total.reports;
         // Every case is recounted below.
-        let placed = place_messages(store, &messages, Recount::Later(&mut BTreeSet::new())).await?;
+        let placed = place_messages(store, &messages, Recount::Later).await?;
         total.reports += placed.reports;
         total.reopened += placed.reopened;
         if total.reports == before {
@@ -238,7 +228,7 @@ pub fn unique_in_case(
     unique
 }
 
-async fn place(store: &Store, facts: Vec<CaseFacts>, recount: Recount<'_>) -> Result<Placed, StoreError> {
+async fn place(store: &Store, facts: Vec<CaseFacts>, recount: Recount) -> Result<Placed, StoreError> {
     let now = store::now();
     let keys: Vec<CaseKey> = facts.iter().map(case_key).collect();
     let handles = store.ensure_cases(&keys, now).await?;
@@ -246,11 +236,6 @@ async fn place(store: &Store, facts: Vec<CaseFacts>, recount: Recount<'_>) -> Re
     for key in &keys {
         cases.push(handles.get(key).ok_or(StoreError::NotFound)?.abuse_case_id);
     }
-    let opened: BTreeSet<i64> = handles
-        .iter()
-        .filter(|(k, h)| h.created_now(now) && k.customer_id.is_some())
-        .map(|(_, h)| h.abuse_case_id)
-        .collect();
     let report_facts: Vec<ReportFacts> = facts.iter().map(report_facts).collect();
     let links: HashMap<i64, (i64, DuplicateReason)> =
         link_duplicates(&report_facts).into_iter().map(|l| (l.report_id, (l.canonical_id, l.reason))).collect();
@@ -258,6 +243,7 @@ async fn place(store: &Store, facts: Vec<CaseFacts>, recount: Recount<'_>) -> Re
 
     let mut placements = Vec::new();
     let mut touched: BTreeSet<i64> = BTreeSet::new();
+    let mut entered: BTreeSet<i64> = BTreeSet::new();
     let mut reopen = Vec::new();
     for (f, &case_id) in facts.iter().zip(&cases) {
         let link = links.get(&f.report_id);
@@ -277,6 +263,9 @@ async fn place(store: &Store, facts: Vec<CaseFacts>, recount: Recount<'_>) -> Re
         }
         touched.insert(case_id);
         touched.extend(f.abuse_case_id);
+        if f.abuse_case_id != Some(case_id) {
+            entered.insert(case_id);
+        }
         if f.abuse_case_id.is_none() {
             let handle = handles.values().find(|h| h.abuse_case_id == case_id);
             let after_close = handle.and_then(|h| h.closed_at).is_some_and(|closed| f.first_received_at > closed);
@@ -286,14 +275,36 @@ async fn place(store: &Store, facts: Vec<CaseFacts>, recount: Recount<'_>) -> Re
         }
         placements.push(p);
     }
-    store.place_reports(&placements, now).await?;
+    if placements.is_empty() {
+        return Ok(Placed::default());
+    }
+    // A customer's case opens when its first report enters it. The notices are written before the unit
+    // (composing reads other rows) for every case that may still be empty, a case created just now or
+    // one whose first placement never committed, and queued in the unit only for those really empty.
+    let mut notices = Vec::new();
+    for (key, handle) in &handles {
+        let may_be_empty = handle.created_now(now) || handle.stored_reports == 0;
+        if key.customer_id.is_some() && may_be_empty && entered.contains(&handle.abuse_case_id) {
+            if let Some(n) = crate::notify::compose(store, handle.abuse_case_id, crate::notify::Kind::CaseOpened, "").await? {
+                notices.push(n);
+            }
+        }
+    }
+    // One unit: where the reports go, the cases they reopen, the cases listed for a recount (so a crash
+    // before the recount below leaves them to the next intake run) and the opening notices.
+    let mut tx = store.begin().await?;
+    let candidates: BTreeSet<i64> = notices.iter().map(|n| n.case_id).collect();
+    let opened = tx.cases_without_reports(&candidates).await?;
+    tx.place_reports(&placements, now).await?;
     let mut reopened = 0;
-    for (case_id, report_id) in reopen {
-        reopened += usize::from(store.reopen_case(case_id, report_id, now).await?);
+    for &(case_id, report_id) in &reopen {
+        reopened += usize::from(tx.reopen_case(case_id, report_id, now).await?);
     }
+    tx.mark_for_recount(&touched, now).await?;
+    for n in notices.iter().filter(|n| opened.contains(&n.case_id)) {
+        tx.queue_notification(&n.as_new(), now).await?;
+    }
+    tx.commit().await?;
     recount.cases(store, touched.iter().copied()).await?;
-    for case_id in opened {
-        crate::notify::notify(store, case_id, crate::notify::Kind::CaseOpened, "").await?;
-    }
     Ok(Placed { reports: placements.len(), cases: touched.len(), reopened })
 }

@@ -9,6 +9,7 @@
 pub mod attribute;
 pub mod bulk;
 pub mod cases;
+pub mod heal;
 pub mod holdings;
 pub mod parsing;
 pub mod sources;
@@ -95,7 +96,7 @@ pub async fn receive_batch(
     messages: &[Incoming<'_>],
     channel: Channel,
     max_bytes: usize,
-    mut recount: cases::Recount<'_>,
+    recount: cases::Recount,
 ) -> Result<Vec<Result<Receipt, IntakeError>>, StoreError> {
     let received_at = store::now();
     let hashes: Vec<Result<String, IntakeError>> = messages.iter().map(|m| check(m.raw, max_bytes)).collect();
@@ -146,7 +147,7 @@ pub async fn receive_batch(
         queued.insert(id);
         to_parse.push((id, parsed));
     }
-    let parsed = match store_parsed(store, to_parse, recount.reborrow()).await {
+    let parsed = match store_parsed(store, to_parse, recount).await {
         Ok(parsed) => parsed,
         Err(e) => {
             // Stored but not parsed: the messages are safe and stay pending for `reparse`.
@@ -241,7 +242,7 @@ type Parsed = Result<ParsedMessage, ParseError>;
 async fn store_parsed(
     store: &Store,
     messages: Vec<(i64, Parsed)>,
-    recount: cases::Recount<'_>,
+    recount: cases::Recount,
 ) -> Result<HashMap<i64, ParseSummary>, StoreError> {
     if messages.is_empty() {
         return Ok(HashMap::new());
@@ -264,7 +265,7 @@ async fn store_parsed(
 /// Attributes the reports of some messages and puts them into cases. The reports are stored already; if
 /// this fails they wait, unattributed or outside any case, for `abusedesk reattribute` / `abusedesk
 /// recount`, and the parse itself still counts.
-pub async fn settle_messages(store: &Store, ids: &[i64], recount: cases::Recount<'_>) {
+pub async fn settle_messages(store: &Store, ids: &[i64], recount: cases::Recount) {
     if let Err(e) = attribute::attribute_messages(store, ids).await {
         tracing::error!(messages = ids.len(), error = %e, "reports stored, but they could not be attributed");
     }

@@ -101,7 +101,10 @@ impl Store {
             format!(
                 "update report set attribution = v.column2, customer_id = v.column3, assignment_id = v.column4, \
                  attribution_via = v.column5, attribution_candidates = v.column6, attribution_basis = v.column7, \
-                 attributed_at = v.column8, updated_at = v.column8 from (values {}) as v where report_id = v.column1",
+                 attributed_at = v.column8, updated_at = v.column8, \
+                 abuse_case_id = case when report.customer_id is distinct from v.column3 then null \
+                 else report.abuse_case_id end \
+                 from (values {}) as v where report_id = v.column1",
                 rows::values(n, 8)
             )
         };
@@ -127,6 +130,17 @@ impl Store {
         };
         on_backend!(self, |pool| {
             let mut tx = pool.begin_with(super::begin_write(pool)).await?;
+            // A report whose customer changes leaves its case here (the case key holds the customer) and is
+            // placed again by whoever attributed it; should that never happen, it is a report without a case,
+            // which the next intake run places. Its old case is listed for a recount in this same unit.
+            for chunk in changes.chunks(super::IDS_PER_QUERY) {
+                let sql = super::recount::mark_reports_sql(chunk.len());
+                let mut q = sqlx::query(&sql).bind(now);
+                for (report, _) in chunk {
+                    q = q.bind(report.report_id);
+                }
+                q.execute(&mut *tx).await?;
+            }
             for chunk in changes.chunks(rows::per_statement(8)) {
                 let sql = update(chunk.len());
                 let mut q = sqlx::query(&sql);

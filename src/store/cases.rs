@@ -6,10 +6,11 @@
 //! the last recount of a case always reads every report committed before it. Concurrent ingest therefore ends with counters equal to a recount, on SQLite (one
 //! writer at a time) and on PostgreSQL (row lock, then a fresh statement snapshot under read committed).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 
+use super::tx::{on_tx, Tx};
 use super::{on_backend, rows, Store, StoreError};
 
 /// A report as case placement and duplicate linking need it.
@@ -70,6 +71,8 @@ pub struct CaseHandle {
     pub status: String,
     pub closed_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// The counter as last recounted: 0 for a case that may have no report yet.
+    pub stored_reports: i64,
 }
 
 /// When a case was closed, if it is.
@@ -150,7 +153,7 @@ impl Store {
             format!(
                 "insert into abuse_case (case_key, customer_id, source_ip, report_type, role, status, created_at, \
                  updated_at) values {} on conflict (case_key) do update set updated_at = abuse_case.updated_at \
-                 returning case_key, abuse_case_id, status, closed_at, created_at",
+                 returning case_key, abuse_case_id, status, closed_at, created_at, stored_reports",
                 rows::values(n, 8)
             )
         };
@@ -160,7 +163,7 @@ impl Store {
         let mut out = HashMap::with_capacity(keys.len());
         for chunk in texts.chunks(rows::per_statement(8)) {
             let sql = insert(chunk.len());
-            let rows: Vec<(String, i64, String, ClosedAt, DateTime<Utc>)> = on_backend!(self, |pool| {
+            let rows: Vec<(String, i64, String, ClosedAt, DateTime<Utc>, i64)> = on_backend!(self, |pool| {
                 let mut q = sqlx::query_as(&sql);
                 for &(text, key) in chunk {
                     q = q
@@ -175,20 +178,20 @@ impl Store {
                 }
                 q.fetch_all(pool).await?
             });
-            for (text, abuse_case_id, status, closed_at, created_at) in rows {
+            for (text, abuse_case_id, status, closed_at, created_at, stored_reports) in rows {
                 if let Some(&key) = by_text.get(&text) {
-                    out.insert(key.clone(), CaseHandle { abuse_case_id, status, closed_at, created_at });
+                    let handle = CaseHandle { abuse_case_id, status, closed_at, created_at, stored_reports };
+                    out.insert(key.clone(), handle);
                 }
             }
         }
         Ok(out)
     }
+}
 
-    /// Stores where each report goes (each report once), in one transaction.
-    pub async fn place_reports(&self, placements: &[Placement], now: DateTime<Utc>) -> Result<(), StoreError> {
-        if placements.is_empty() {
-            return Ok(());
-        }
+impl Tx {
+    /// Stores where each report goes (each report once), in this unit.
+    pub async fn place_reports(&mut self, placements: &[Placement], now: DateTime<Utc>) -> Result<(), StoreError> {
         let update = |n: usize| {
             format!(
                 "update report set abuse_case_id = v.column2, duplicate_of = v.column3, duplicate_reason = v.column4, \
@@ -196,10 +199,9 @@ impl Store {
                 rows::values(n, 6)
             )
         };
-        on_backend!(self, |pool| {
-            let mut tx = pool.begin_with(super::begin_write(pool)).await?;
-            for chunk in placements.chunks(rows::per_statement(6)) {
-                let sql = update(chunk.len());
+        for chunk in placements.chunks(rows::per_statement(6)) {
+            let sql = update(chunk.len());
+            on_tx!(self, |conn| {
                 let mut q = sqlx::query(&sql);
                 for p in chunk {
                     q = q
@@ -210,31 +212,45 @@ impl Store {
                         .bind(p.unique_in_case)
                         .bind(now);
                 }
-                q.execute(&mut *tx).await?;
-            }
-            tx.commit().await?;
-            Ok::<(), StoreError>(())
-        })
+                q.execute(&mut *conn).await?;
+            });
+        }
+        Ok(())
     }
 
-    /// Reopens a closed case because a new report arrived, recording why.
-    pub async fn reopen_case(&self, case_id: i64, report_id: i64, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    /// Which of `cases` hold no report, each case's row locked first (in id order) so that two units
+    /// placing the first reports of one case see each other: the second reads after the first commits.
+    pub async fn cases_without_reports(&mut self, cases: &BTreeSet<i64>) -> Result<BTreeSet<i64>, StoreError> {
+        const EMPTY: &str = "select count(*) from report where abuse_case_id = $1";
+        let mut empty = BTreeSet::new();
+        for &case_id in cases {
+            self.lock_case(case_id).await?;
+            let n: i64 = on_tx!(self, |conn| sqlx::query_scalar(EMPTY).bind(case_id).fetch_one(&mut *conn).await?);
+            if n == 0 {
+                empty.insert(case_id);
+            }
+        }
+        Ok(empty)
+    }
+
+    /// Reopens a closed case because a new report arrived, recording why, in this unit.
+    pub async fn reopen_case(&mut self, case_id: i64, report_id: i64, now: DateTime<Utc>) -> Result<bool, StoreError> {
         const SQL: &str = "update abuse_case set status = 'new', closed_at = null, reopened_at = $2, updated_at = $2 \
             where abuse_case_id = $1 and status = 'closed'";
         const EVENT: &str = "insert into case_event (abuse_case_id, kind, detail, actor, created_at, updated_at) \
             values ($1, 'reopened', $2, 'abusedesk', $3, $3)";
         let detail = format!("report {report_id} arrived after the case was closed");
-        on_backend!(self, |pool| {
-            let mut tx = pool.begin_with(super::begin_write(pool)).await?;
-            let done = sqlx::query(SQL).bind(case_id).bind(now).execute(&mut *tx).await?.rows_affected();
+        on_tx!(self, |conn| {
+            let done = sqlx::query(SQL).bind(case_id).bind(now).execute(&mut *conn).await?.rows_affected();
             if done > 0 {
-                sqlx::query(EVENT).bind(case_id).bind(&detail).bind(now).execute(&mut *tx).await?;
+                sqlx::query(EVENT).bind(case_id).bind(&detail).bind(now).execute(&mut *conn).await?;
             }
-            tx.commit().await?;
             Ok(done > 0)
         })
     }
+}
 
+impl Store {
     /// Recomputes a case's counters from its reports (see the module documentation for why this is safe
     /// under concurrent ingest).
     pub async fn recount_case(&self, case_id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
@@ -255,6 +271,9 @@ impl Store {
         const STORE: &str = "update abuse_case set stored_reports = $2, received = $3, unique_complaints = $4, \
             complainants = $5, reporters = $6, same_bytes = $7, mailbox_copies = $8, other_role = $9, \
             re_reports = $10, first_seen = $11, last_seen = $12, updated_at = $13 where abuse_case_id = $1";
+        // The recount journal (store::recount): the case leaves it only if nothing changed it meanwhile.
+        const GENERATION: &str = "select generation from case_recount where abuse_case_id = $1";
+        const SETTLED: &str = "delete from case_recount where abuse_case_id = $1 and generation = $2";
         type Counts = (i64, i64, i64, i64, i64, i64, i64, i64, i64, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
         on_backend!(self, |pool| {
             let mut tx = pool.begin_with(super::begin_write(pool)).await?;
@@ -262,6 +281,7 @@ impl Store {
             if locked == 0 {
                 return Err(StoreError::NotFound);
             }
+            let generation: Option<i64> = sqlx::query_scalar(GENERATION).bind(case_id).fetch_optional(&mut *tx).await?;
             let c: Counts = sqlx::query_as(COUNT).bind(case_id).fetch_one(&mut *tx).await?;
             sqlx::query(STORE)
                 .bind(case_id)
@@ -279,6 +299,9 @@ impl Store {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+            if let Some(generation) = generation {
+                sqlx::query(SETTLED).bind(case_id).bind(generation).execute(&mut *tx).await?;
+            }
             tx.commit().await?;
             Ok(())
         })

@@ -235,6 +235,13 @@ impl Store {
                     q = q.bind(id);
                 }
                 q.execute(&mut *tx).await?;
+                // Their cases' received counts are now behind: listed for a recount in this same unit.
+                let sql = super::recount::mark_messages_sql(chunk.len());
+                let mut q = sqlx::query(&sql).bind(arrivals[0].received_at);
+                for id in chunk {
+                    q = q.bind(id);
+                }
+                q.execute(&mut *tx).await?;
             }
             let all: Vec<(&NewArrival, i64)> =
                 arrivals.iter().zip(&stored).map(|(a, s)| (a, s.inbound_message_id)).collect();

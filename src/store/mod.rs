@@ -22,6 +22,7 @@ mod ingest_tokens;
 mod investigations;
 mod messages;
 mod notifications;
+mod recount;
 mod reports;
 mod rows;
 mod settings;

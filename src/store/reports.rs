@@ -253,6 +253,15 @@ impl Store {
             for chunk in ids.chunks(super::IDS_PER_QUERY) {
                 intake_tally!(tx, deltas, -1, parsed_of(chunk.len()), chunk.iter());
             }
+            // The cases losing these reports are listed for a recount before the reports go.
+            for chunk in ids.chunks(super::IDS_PER_QUERY) {
+                let sql = super::recount::mark_messages_sql(chunk.len());
+                let mut q = sqlx::query(&sql).bind(now);
+                for id in chunk {
+                    q = q.bind(id);
+                }
+                q.execute(&mut *tx).await?;
+            }
             for chunk in ids.chunks(super::IDS_PER_QUERY) {
                 let sql = delete(chunk.len());
                 let mut q = sqlx::query(&sql);

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod audit;
+mod healing;
 mod holdings;
 mod intake;
 mod nodes;

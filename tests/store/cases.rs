@@ -25,7 +25,7 @@ fn rfc2822(t: DateTime<Utc>) -> String {
 }
 
 /// A SpamCop report in the current layout ("Email from IP / date").
-fn spamcop(id: u64, ip: &str, to: &str, incident: DateTime<Utc>) -> Vec<u8> {
+pub(crate) fn spamcop(id: u64, ip: &str, to: &str, incident: DateTime<Utc>) -> Vec<u8> {
     let when = rfc2822(incident);
     format!(
         "From: {id}@reports.spamcop.net\nTo: {to}\nSubject: [SpamCop ({ip}) id:{id}]Cheap meds\n\

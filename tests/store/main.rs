@@ -24,6 +24,7 @@ mod home;
 mod messages;
 mod portal;
 mod portal_privacy;
+mod recount_journal;
 mod settings;
 mod signin_failures;
 mod units;

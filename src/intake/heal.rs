@@ -1,0 +1,85 @@
+//! Healing after an interruption: what a killed process left half-settled is settled by the next one.
+//!
+//! Every write that can leave a case's counters behind lists the case in the recount journal in the same
+//! transaction (see `store::recount`), and a report that lost its case (its customer changed) or never got
+//! one is a report without a case. Each intake run (`ingest`, `import`, `reparse`) and each `serve` start
+//! calls [`heal`] first, and `serve` again now and then: it places reports without a case and recounts the
+//! listed cases, so counters come back to the truth without anyone running `abusedesk recount`.
+
+use std::collections::BTreeSet;
+
+use super::{attribute, cases};
+use crate::store::{self, Store, StoreError};
+
+/// How much one call does at most: an MTA pipe's `ingest` must stay quick even after a large crash, so it
+/// heals a slice and leaves the rest to the next run; `serve` and `import` pass [`Budget::ALL`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    /// Messages whose reports have no case, placed per call.
+    pub messages: usize,
+    /// Cases recounted per call.
+    pub cases: usize,
+}
+
+impl Budget {
+    /// Everything waiting.
+    pub const ALL: Budget = Budget { messages: usize::MAX, cases: usize::MAX };
+    /// A slice small enough for one MTA delivery (a few hundred milliseconds at most).
+    pub const SLICE: Budget = Budget { messages: 50, cases: 200 };
+}
+
+/// What one call settled.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Healed {
+    /// Messages whose reports were placed into cases.
+    pub messages: usize,
+    /// Cases recounted.
+    pub cases: usize,
+}
+
+/// Places reports without a case, then recounts the cases in the journal, within `budget`.
+///
+/// # Errors
+/// Database errors; what was not settled stays listed for the next call.
+pub async fn heal(store: &Store, budget: Budget) -> Result<Healed, StoreError> {
+    let mut healed = Healed::default();
+    let mut seen = BTreeSet::new();
+    while healed.messages < budget.messages {
+        let want = budget.messages.saturating_sub(healed.messages).min(500);
+        let messages = store.messages_without_cases(i64::try_from(want).unwrap_or(500)).await?;
+        // A message placed once and still listed has reports that cannot be placed: stop rather than loop.
+        let fresh: Vec<i64> = messages.into_iter().filter(|m| seen.insert(*m)).collect();
+        if fresh.is_empty() {
+            break;
+        }
+        // Attributing again is idempotent; a report stored just before a crash was never attributed.
+        attribute::attribute_messages(store, &fresh).await?;
+        cases::place_messages(store, &fresh, cases::Recount::Later).await?;
+        healed.messages += fresh.len();
+    }
+    healed.cases = recount_listed(store, budget.cases).await?;
+    Ok(healed)
+}
+
+/// Recounts up to `limit` cases of the journal; returns how many.
+///
+/// # Errors
+/// Database errors.
+pub async fn recount_listed(store: &Store, limit: usize) -> Result<usize, StoreError> {
+    let mut done = 0;
+    let mut seen = BTreeSet::new();
+    while done < limit {
+        let want = limit.saturating_sub(done).min(500);
+        let listed = store.cases_to_recount(i64::try_from(want).unwrap_or(500)).await?;
+        // A case still listed after its recount was changed meanwhile; the next call takes it.
+        let fresh: Vec<i64> = listed.into_iter().filter(|c| seen.insert(*c)).collect();
+        if fresh.is_empty() {
+            break;
+        }
+        for &case_id in &fresh {
+            store.recount_case(case_id, store::now()).await?;
+        }
+        done += fresh.len();
+    }
+    Ok(done)
+}
