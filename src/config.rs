@@ -229,6 +229,13 @@ pub struct ServeArgs {
     /// Seconds between rounds of notification and webhook delivery.
     #[arg(long, env = "ABUSEDESK_DELIVERY_INTERVAL_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub delivery_interval_seconds: u64,
+    /// Accept mail over LMTP (RFC 2033) from the mail server: unix:/path/to/socket or host:port (loopback
+    /// only unless --lmtp-allow-remote). Off when not given.
+    #[arg(long, env = "ABUSEDESK_LMTP")]
+    pub lmtp: Option<String>,
+    /// Let --lmtp listen on an address other than loopback (LMTP has no authentication: firewall it).
+    #[arg(long, env = "ABUSEDESK_LMTP_ALLOW_REMOTE")]
+    pub lmtp_allow_remote: bool,
 }
 
 /// `abusedesk user …`

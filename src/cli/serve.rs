@@ -45,6 +45,14 @@ pub(super) async fn run(database_url: Option<String>, args: ServeArgs, max_messa
         tokio::spawn(crate::provisioning::delivery::run(store.clone(), hook, node, every));
     }
     tokio::spawn(keep_counters_healed(store.clone(), every));
+    if let Some(lmtp) = &args.lmtp {
+        let endpoint = crate::intake::lmtp::Endpoint::parse(lmtp, args.lmtp_allow_remote).map_err(anyhow::Error::msg)?;
+        let limits = crate::intake::lmtp::Limits::new(&hostname(), max_message_bytes);
+        let bound = crate::intake::lmtp::start(store.clone(), &endpoint, limits)
+            .await
+            .with_context(|| format!("failed to listen for LMTP on {lmtp}"))?;
+        println!("Mail is accepted over LMTP on {bound}.");
+    }
     let state = AppState { leptos_options: options, store: store.clone(), settings: Arc::new(settings) };
     let result = server::serve(listener, state, shutdown_signal()).await;
     store.close().await;
@@ -81,6 +89,15 @@ async fn keep_counters_healed(store: Store, every: std::time::Duration) {
         super::intake::heal(&store, crate::intake::heal::Budget::ALL).await;
         tokio::time::sleep(every).await;
     }
+}
+
+/// This machine's name for the LMTP greeting (the kernel's, else "abusedesk").
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "abusedesk".to_owned())
 }
 
 /// A token naming this process among the nodes that deliver from one database: its address, process id

@@ -11,6 +11,7 @@ pub mod bulk;
 pub mod cases;
 pub mod heal;
 pub mod holdings;
+pub mod lmtp;
 pub mod parsing;
 pub mod sources;
 

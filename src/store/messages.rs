@@ -12,7 +12,7 @@ use super::{on_backend, rows, Store, StoreError};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
-    /// Piped in by the mail server (`abusedesk ingest`).
+    /// Delivered by the mail server: piped to `abusedesk ingest`, or over LMTP to `serve`.
     Mta,
     /// Posted to `POST /api/v1/messages`.
     Api,

@@ -7,6 +7,7 @@ mod audit;
 mod healing;
 mod holdings;
 mod intake;
+mod lmtp;
 mod nodes;
 
 use std::process::Command;
