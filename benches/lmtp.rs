@@ -124,6 +124,11 @@ async fn run(label: &str, url: &str, n: usize) {
 }
 
 fn main() {
+    // `cargo test --all-targets` runs bench binaries too, unoptimised and without `--bench`: say so and stop.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("LMTP benchmark skipped: run it with `cargo bench --bench lmtp` (optimised)");
+        return;
+    }
     let n: usize = std::env::var("ABUSEDESK_BENCH_LMTP").ok().and_then(|v| v.parse().ok()).unwrap_or(2_000);
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
