@@ -110,8 +110,21 @@ pub struct DeskHealth {
     pub accounts: Vec<(Role, i64)>,
     /// The newest arrival per channel (`None`: nothing ever came that way).
     pub channels: Vec<(String, Option<DateTime<Utc>>)>,
+    /// Each reporter's last day with reports, quietest first, with the days since.
+    pub reporters: Vec<ReporterFeed>,
     /// Messages by parse outcome, accounts, outbox and webhook backlogs.
     pub tiles: Vec<Tile>,
+}
+
+/// One reporter's feed as the admin watches it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReporterFeed {
+    pub reporter: String,
+    pub last_day: NaiveDate,
+    /// Whole days since `last_day` (0: reports today).
+    pub quiet_days: i64,
+    /// The queue of this reporter's cases.
+    pub href: String,
 }
 
 /// A manager's month: cases decided this month by kind, and how long from first report to decision.

@@ -9,7 +9,7 @@ use chrono::Datelike;
 use crate::domain::case::CaseFilter;
 use crate::domain::decision::DecisionKind;
 use crate::domain::home::{
-    case_tiles, percentile, queue_href, CaseWork, DecisionMonth, DeskHealth, Home, IntakeChart, OldestCase, Tile,
+    case_tiles, percentile, queue_href, CaseWork, DecisionMonth, DeskHealth, Home, IntakeChart, OldestCase, ReporterFeed, Tile,
     INTAKE_DAYS,
 };
 use crate::domain::role::Role;
@@ -144,6 +144,9 @@ async fn reviews(store: &Store, now: DateTime<Utc>) -> Result<Vec<Tile>, StoreEr
     ])
 }
 
+/// Reporter feeds listed on the admin's front page, quietest first.
+const REPORTER_FEEDS: i64 = 12;
+
 /// The desk's health for admins.
 async fn health(store: &Store) -> Result<DeskHealth, StoreError> {
     let users = store.list_users().await?;
@@ -155,6 +158,16 @@ async fn health(store: &Store) -> Result<DeskHealth, StoreError> {
     for channel in ["mta", "api", "import", "upload"] {
         channels.push((channel.to_owned(), store.last_arrival(channel).await?));
     }
+    let today = crate::store::now().date_naive();
+    let reporters = store
+        .reporter_last_days(REPORTER_FEEDS)
+        .await?
+        .into_iter()
+        .map(|(reporter, last_day)| {
+            let filter = CaseFilter { open_only: false, reporter: Some(reporter.clone()), ..CaseFilter::default() };
+            ReporterFeed { href: queue_href(&filter), quiet_days: (today - last_day).num_days(), last_day, reporter }
+        })
+        .collect();
     let mut tiles = Vec::new();
     // Only the outcomes that wait for a person: counting every parsed message reads the whole status index
     // (the admin page took 59.6 ms with it at a million messages on SQLite; the budget is 50 ms).
@@ -176,6 +189,7 @@ async fn health(store: &Store) -> Result<DeskHealth, StoreError> {
         schema_version: store.schema_version().await?,
         accounts,
         channels,
+        reporters,
         tiles,
     })
 }

@@ -59,6 +59,15 @@ impl Store {
         Ok(rows.into_iter().filter_map(|(d, r, n)| Some((d.parse().ok()?, r, n))).collect())
     }
 
+    /// Each reporter's last day with reports, quietest first (a feed gone quiet is an incident), at most
+    /// `limit`; from the kept counter, whose rows are days × reporters, never the reports.
+    pub async fn reporter_last_days(&self, limit: i64) -> Result<Vec<(String, NaiveDate)>, StoreError> {
+        const SQL: &str = "select reporter, max(day) from intake_day where reports <> 0 group by reporter \
+            order by max(day), reporter limit $1";
+        let rows: Vec<(String, String)> = on_backend!(self, |pool| sqlx::query_as(SQL).bind(limit).fetch_all(pool).await?);
+        Ok(rows.into_iter().filter_map(|(r, d)| Some((r, d.parse().ok()?))).collect())
+    }
+
     /// Recounts `intake_day` from the reports: for `abusedesk recount` and for fixtures written with plain SQL
     /// (the benchmark's), which bypass the store's writes.
     pub async fn rebuild_intake_days(&self, now: DateTime<Utc>) -> Result<(), StoreError> {

@@ -140,6 +140,14 @@ async fn the_admins_home_counts_equal_the_lists_it_links_to() {
     assert!(mta.is_some(), "the demo mail came by MTA: {:?}", health.channels);
     assert!(health.schema_version >= 8 && !health.accounts.is_empty());
     assert_rendered(&app, &client, &health.tiles).await;
+    // Reporter feeds, quietest first, each linking to a queue of that reporter's cases.
+    assert!(health.reporters.len() >= 2, "{:?}", health.reporters);
+    assert!(health.reporters.windows(2).all(|w| w[0].last_day <= w[1].last_day), "{:?}", health.reporters);
+    let html = client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+    for f in &health.reporters {
+        assert!(queue(&app, &client, &f.href).await.total > 0, "{} has cases", f.reporter);
+        assert!(html.contains(&format!("href=\"{}\"", f.href.replace('&', "&amp;"))), "{} rendered", f.reporter);
+    }
 }
 
 #[tokio::test]

@@ -79,6 +79,25 @@ pub fn HealthPanel(health: DeskHealth) -> impl IntoView {
             view! { <tr><th scope="row">{channel}</th><td>{last}</td></tr> }
         })
         .collect_view();
+    let reporters = health
+        .reporters
+        .into_iter()
+        .map(|f| {
+            let warn = f.quiet_days >= 3;
+            let quiet = match f.quiet_days {
+                0 => "today".to_owned(),
+                1 => "1 day ago".to_owned(),
+                n => format!("{n} days ago"),
+            };
+            view! {
+                <tr>
+                    <th scope="row"><a href=f.href>{f.reporter}</a></th>
+                    <td>{f.last_day.to_string()}</td>
+                    <td class="num"><span class:flag=warn class:warn=warn>{quiet}</span></td>
+                </tr>
+            }
+        })
+        .collect_view();
     let accounts = health
         .accounts
         .into_iter()
@@ -92,6 +111,11 @@ pub fn HealthPanel(health: DeskHealth) -> impl IntoView {
                 <caption>"Last message received per channel"</caption>
                 <thead><tr><th scope="col">"Channel"</th><th scope="col">"Last arrival"</th></tr></thead>
                 <tbody>{channels}</tbody>
+            </table>
+            <table class="grid compact" data-table="reporter_feeds">
+                <caption>"Last report per reporter, quietest first"</caption>
+                <thead><tr><th scope="col">"Reporter"</th><th scope="col">"Last day with reports"</th><th scope="col" class="num">"Quiet since"</th></tr></thead>
+                <tbody>{reporters}</tbody>
             </table>
         </section>
         <section class="card">
