@@ -59,11 +59,17 @@ pub fn parse_detail(input: &str) -> RadiusImport {
             continue;
         };
         let session_id = get("Acct-Session-Id").unwrap_or_default().to_owned();
-        let session_time = get("Acct-Session-Time").and_then(|s| s.parse::<i64>().ok()).map(Duration::seconds);
+        let derived_start = match get("Acct-Session-Time").map(|v| session_start(time, v)) {
+            None => time,
+            Some(Ok(start)) => start,
+            Some(Err(message)) => {
+                out.warnings.push(RowError { line, message });
+                continue;
+            }
+        };
         let s = sessions.entry((session_id, user.to_owned())).or_default();
         s.user_name = user.to_owned();
         s.ip = Some(ip);
-        let derived_start = session_time.map(|d| time - d).unwrap_or(time);
         s.first_seen = Some(s.first_seen.map_or(derived_start, |f| f.min(derived_start)));
         match get("Acct-Status-Type").unwrap_or_default().to_ascii_lowercase().as_str() {
             "start" => s.start = Some(time),
@@ -98,6 +104,18 @@ fn records(input: &str) -> Vec<(u64, Vec<(String, String)>)> {
         }
     }
     out
+}
+
+/// When a session began, `value` (its `Acct-Session-Time`) seconds before `time`. RFC 2866 §5.7 makes the
+/// attribute a 32-bit unsigned count of seconds; anything else (negative, larger, not a number) or a start
+/// before the calendar's range is an error for the record, never an arithmetic panic.
+fn session_start(time: DateTime<Utc>, value: &str) -> Result<DateTime<Utc>, String> {
+    let seconds = value
+        .trim()
+        .parse::<u32>()
+        .map_err(|_| format!("Acct-Session-Time {value:?} is not a session length in seconds (0 to {})", u32::MAX))?;
+    time.checked_sub_signed(Duration::seconds(i64::from(seconds)))
+        .ok_or_else(|| format!("Acct-Session-Time {value:?} puts the session start before any representable time"))
 }
 
 fn timestamp(v: &str) -> Option<DateTime<Utc>> {
@@ -152,6 +170,24 @@ Tue Nov 24 12:05:00 2026\n\
         assert_eq!((bob.valid_from, bob.valid_to), (t("2026-11-24T10:00:00Z"), None), "start from the session time; no stop: open");
         assert_eq!(got.warnings.len(), 1);
         assert_eq!(got.warnings[0].line, 36, "carol's record has no address");
+    }
+
+    #[test]
+    fn a_session_time_out_of_range_rejects_its_record_instead_of_panicking() {
+        let record = |session_time: &str, event: i64| {
+            format!("Tue Nov 24 10:00:00 2026\n\tAcct-Status-Type = Stop\n\tAcct-Session-Id = \"s1\"\n\tUser-Name = \"alice\"\n\tFramed-IP-Address = 198.51.100.7\n\tAcct-Session-Time = {session_time}\n\tEvent-Timestamp = \"{event}\"\n")
+        };
+        let now = 1_795_000_000;
+        for overflowing in ["9223372036854775807", "-9223372036854775808", "-1", "4294967296"] {
+            let got = parse_detail(&record(overflowing, now));
+            assert!(got.leases.is_empty(), "{overflowing}");
+            assert_eq!(got.warnings.len(), 1, "{overflowing}");
+            assert!(got.warnings[0].message.contains("Acct-Session-Time"), "{}", got.warnings[0].message);
+        }
+        // In range, but the start would fall before the earliest representable instant.
+        let got = parse_detail(&record("4294967295", DateTime::<Utc>::MIN_UTC.timestamp() + 10));
+        assert!(got.leases.is_empty());
+        assert!(got.warnings[0].message.contains("before any representable time"), "{}", got.warnings[0].message);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use quick_xml::Reader;
 
 use super::mime::Mail;
 use super::model::{Format, ParsedMessage, ParsedReport, ReportRole, ReportType};
-use super::{dates, reporter, shadowserver, text};
+use super::{dates, reporter, text, zipped};
 
 /// A decompressed report is read up to this size (real ones are kilobytes).
 const MAX_XML: u64 = 16 * 1024 * 1024;
@@ -27,14 +27,13 @@ fn gunzip(bytes: &[u8]) -> Option<Vec<u8>> {
 /// The XML documents among the attachments (plain, gzip or zip) and text parts.
 fn documents(mail: &Mail<'_>, warnings: &mut Vec<String>) -> Vec<String> {
     let mut docs = Vec::new();
-    for leaf in &mail.leaves {
+    for (leaf, archive) in mail.leaves.iter().zip(zipped::archives(mail)) {
         let Some(bytes) = leaf.bytes() else { continue };
         if bytes.starts_with(&[0x1f, 0x8b]) {
             docs.extend(gunzip(bytes).map(|b| String::from_utf8_lossy(&b).into_owned()));
-        } else if bytes.starts_with(b"PK\x03\x04") {
-            let mut entries = Vec::new();
-            shadowserver::unzip(bytes, &mut entries, warnings);
-            docs.extend(entries.into_iter().map(|e| String::from_utf8_lossy(&e.data).into_owned()));
+        } else if zipped::is_zip(bytes) {
+            warnings.extend(archive.warnings.iter().cloned());
+            docs.extend(archive.entries.iter().map(|e| String::from_utf8_lossy(&e.data).into_owned()));
         } else if let Some(t) = leaf.text() {
             docs.push(t.into_owned());
         }

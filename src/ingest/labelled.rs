@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use super::mentions::{self, Mention};
 use super::mime::{self, Mail};
 use super::model::{Format, ParsedMessage, ParsedReport, ReportRole, ReportType};
-use super::{autoreply, classify, dates, html, reporter, table, text};
+use super::{autoreply, classify, dates, html, reporter, text};
 
 /// Labels of a report's time, in order of preference.
 const TIME_LABELS: &[&str] = &[
@@ -152,8 +152,7 @@ pub(crate) fn parse(mail: &Mail<'_>) -> Option<ParsedMessage> {
     let mut out = ParsedMessage::new(Format::Labelled);
     let mut seen = HashSet::new();
     for m in found {
-        if out.reports.len() >= table::MAX_ROWS {
-            out.warnings.push(format!("more than {} addresses; the rest were not read", table::MAX_ROWS));
+        if mail.meter.reports_full(out.reports.len()) {
             break;
         }
         if !seen.insert(m.ip) {

@@ -5,12 +5,15 @@
 //! convenience methods index `parts[0]`, which would panic on an empty message).
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use chrono::{DateTime, Utc};
 use mail_parser::{Header, HeaderValue, Message, MessageParser, MimeHeaders, PartType};
 
+use super::budget::{Budget, Meter};
 use super::dates;
+use super::zipped::Archive;
 
 /// Line endings become LF (real reports mix CRLF, LF and bare CR, even within one message) and a
 /// leading mbox `From ` envelope line is dropped, so that mail-parser sees an ordinary header block.
@@ -59,9 +62,60 @@ pub(crate) fn containers(bytes: &[u8]) -> usize {
         .count()
 }
 
-/// Parses a message; `None` when no header block can be read (or mail-parser panics, which a
-/// never-panicking entry point must not pass on).
+/// The most boundaries [`parts`] tells apart: far more than the containers a message may have, so that
+/// `boundary=` written in a body adds few, while the work per delimiter line stays bounded.
+const MAX_BOUNDARIES: usize = 4 * MAX_CONTAINERS;
+
+/// An upper bound of the MIME parts in a message, counted without parsing it: the lines that open a part
+/// (`--` and a boundary some `boundary=` parameter declares). mail-parser builds a structure per part
+/// before any limit could be checked, so the count comes first.
+pub(crate) fn parts(bytes: &[u8]) -> usize {
+    let boundaries = boundaries(bytes);
+    if boundaries.is_empty() {
+        return 1;
+    }
+    let opens = |line: &[u8]| {
+        line.strip_prefix(b"--").is_some_and(|rest| boundaries.iter().any(|b| rest.starts_with(b)))
+    };
+    1 + bytes.split(|&b| b == b'\n').filter(|line| opens(line)).count()
+}
+
+/// The values of the `boundary=` parameters in `bytes` (quoted or not, any case), distinct, at most
+/// [`MAX_BOUNDARIES`].
+fn boundaries(bytes: &[u8]) -> Vec<&[u8]> {
+    const NAME: &[u8] = b"boundary";
+    let mut found: Vec<&[u8]> = Vec::new();
+    // Finding each `=` first is a byte comparison; the name before it is compared only there.
+    let equals = bytes.iter().enumerate().filter(|(_, &b)| b == b'=').map(|(i, _)| i);
+    for at in equals {
+        let named = at.checked_sub(NAME.len()).and_then(|start| bytes.get(start..at));
+        if !named.is_some_and(|n| n.eq_ignore_ascii_case(NAME)) {
+            continue;
+        }
+        let rest = bytes.get(at + 1..).unwrap_or_default();
+        let value = match rest.strip_prefix(b"\"") {
+            Some(quoted) => quoted.split(|&b| b == b'"' || b == b'\n').next(),
+            None => rest.split(|&b| b == b';' || b.is_ascii_whitespace()).next(),
+        };
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            if !found.contains(&value) {
+                found.push(value);
+            }
+        }
+        if found.len() >= MAX_BOUNDARIES {
+            break;
+        }
+    }
+    found
+}
+
+/// Parses a message; `None` when no header block can be read, when it has more parts than the parse budget
+/// allows (see [`parts`]), or when mail-parser panics (which a never-panicking entry point must not pass on).
 pub(crate) fn parse(bytes: &[u8]) -> Option<Message<'_>> {
+    // Every reader of a message (parsing, the portal's evidence, investigation) is bounded alike.
+    if parts(bytes) > Budget::DEFAULT.mime_parts {
+        return None;
+    }
     let parsed = catch_unwind(AssertUnwindSafe(|| MessageParser::default().parse(bytes))).ok().flatten()?;
     (!parsed.parts.is_empty()).then_some(parsed)
 }
@@ -271,7 +325,8 @@ pub(crate) fn header_pairs(msg: &Message<'_>) -> Vec<(String, String)> {
     top_headers(msg).iter().map(|h| (h.name().to_owned(), raw_value(msg, h))).collect()
 }
 
-/// A parsed complaint with the views every format parser needs, computed once.
+/// A parsed complaint with the views every format parser needs, computed once, and what parsing it has
+/// spent of its budget.
 pub(crate) struct Mail<'a> {
     pub msg: &'a Message<'a>,
     pub leaves: Vec<Leaf<'a>>,
@@ -279,11 +334,22 @@ pub(crate) struct Mail<'a> {
     pub sender: Sender,
     /// The complaint's own Date: only a reference year for stamps without one, never an incident time.
     pub date: Option<DateTime<Utc>>,
+    pub meter: Meter,
+    /// The leaves' ZIP archives, unzipped once by the first parser that asks (see `zipped`).
+    pub archives: OnceCell<Vec<Archive>>,
 }
 
 impl<'a> Mail<'a> {
-    pub fn new(msg: &'a Message<'a>) -> Mail<'a> {
-        Mail { msg, leaves: leaves(msg), subject: subject(msg), sender: sender(msg), date: date(msg) }
+    pub fn new(msg: &'a Message<'a>, meter: Meter) -> Mail<'a> {
+        Mail {
+            msg,
+            leaves: leaves(msg),
+            subject: subject(msg),
+            sender: sender(msg),
+            date: date(msg),
+            meter,
+            archives: OnceCell::new(),
+        }
     }
 
     /// The textual leaves' contents, in order.
@@ -297,5 +363,17 @@ impl<'a> Mail<'a> {
             Body::Message(m) => Some(m),
             _ => None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_are_counted_by_the_declared_boundaries() {
+        let mail = b"Content-Type: multipart/mixed; boundary=\"b1\"\n\n--b1\nContent-Type: multipart/alternative;\n boundary=B2\n\n--B2\n\nx\n--B2--\n--b1\n\ny\n-- \nsignature\n--b1--\n";
+        assert_eq!(parts(mail), 6, "the top part, every opening or closing delimiter line; not the signature");
+        assert_eq!(parts(b"Subject: plain\n\n--not a part\n"), 1);
     }
 }

@@ -8,8 +8,9 @@
 mod acns;
 mod arf;
 mod autoreply;
-mod candidates;
 mod blocklist;
+mod budget;
+mod candidates;
 mod classify;
 mod dates;
 mod dmarc;
@@ -33,7 +34,9 @@ mod table;
 pub(crate) mod text;
 mod xarf;
 mod xarf_json;
+mod zipped;
 
+pub use budget::{Budget, OverBudget};
 pub use model::{Format, ParseError, ParsedMessage, ParsedReport, ReportRole, ReportType};
 pub use shape::message_shape;
 
@@ -64,15 +67,25 @@ const PARSERS: [FormatParser; 14] = [
     freeform::parse,
 ];
 
-/// Parses one raw e-mail (as received, any line endings) into abuse reports.
+/// Parses one raw e-mail (as received, any line endings) into abuse reports, within [`Budget::DEFAULT`].
 ///
 /// A message no parser understands is `Ok` with [`Format::Unknown`] and no reports. A bare XARF JSON
 /// document (not wrapped in an e-mail) is accepted too.
 ///
 /// # Errors
 /// [`ParseError::Empty`] for empty input, [`ParseError::Unreadable`] when no header block can be read,
-/// [`ParseError::TooDeep`] for pathological MIME nesting.
+/// [`ParseError::TooDeep`] for pathological MIME nesting, [`ParseError::OverBudget`] when parsing would
+/// cost more than the budget allows.
 pub fn parse_message(raw: &[u8]) -> Result<ParsedMessage, ParseError> {
+    parse_message_within(raw, Budget::DEFAULT)
+}
+
+/// [`parse_message`] within `budget`.
+///
+/// # Errors
+/// As [`parse_message`].
+pub fn parse_message_within(raw: &[u8], budget: Budget) -> Result<ParsedMessage, ParseError> {
+    let meter = budget::Meter::new(budget);
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Err(ParseError::Empty);
     }
@@ -81,21 +94,50 @@ pub fn parse_message(raw: &[u8]) -> Result<ParsedMessage, ParseError> {
         return Err(ParseError::TooDeep(mime::MAX_CONTAINERS));
     }
     if let Some(parsed) = xarf_json::parse_document(&bytes) {
-        return Ok(parsed);
+        return within(parsed, &meter);
+    }
+    if mime::parts(&bytes) > budget.mime_parts {
+        return Err(ParseError::OverBudget(OverBudget::MimeParts(budget.mime_parts)));
     }
     let msg = mime::parse(&bytes).ok_or(ParseError::Unreadable)?;
-    let mail = Mail::new(&msg);
-    let mut parsed = PARSERS.iter().find_map(|parse| parse(&mail)).unwrap_or_else(|| {
+    // Parameters the count above cannot see (RFC 2231 continuations) are caught once parsed.
+    if msg.parts.len() > budget.mime_parts {
+        return Err(ParseError::OverBudget(OverBudget::MimeParts(budget.mime_parts)));
+    }
+    let mail = Mail::new(&msg, meter);
+    let mut recognised = None;
+    for parse in PARSERS {
+        if mail.meter.is_over() {
+            break;
+        }
+        recognised = parse(&mail);
+        if recognised.is_some() {
+            break;
+        }
+    }
+    let mut parsed = recognised.unwrap_or_else(|| {
         let mut unknown = ParsedMessage::new(Format::Unknown);
         unknown.warnings.push("no parser recognised this message".to_owned());
         unknown
     });
-    if parsed.format == Format::Unknown {
+    if parsed.format == Format::Unknown && !mail.meter.is_over() {
         // Staff decide: show them every routable address and where it stands, without choosing one.
         parsed.warnings.extend(candidates::describe(&mail));
     }
     parsed.dedup_reports();
-    Ok(parsed)
+    within(parsed, &mail.meter)
+}
+
+/// `parsed`, unless its parse crossed a limit or it holds more reports than the budget (formats that
+/// yield few reports are only counted here, at the end).
+fn within(parsed: ParsedMessage, meter: &budget::Meter) -> Result<ParsedMessage, ParseError> {
+    if parsed.reports.len() > meter.budget().reports {
+        meter.trip(OverBudget::Reports(meter.budget().reports));
+    }
+    match meter.exceeded() {
+        Some(why) => Err(ParseError::OverBudget(why)),
+        None => Ok(parsed),
+    }
 }
 
 /// The address a report came from (its From), to answer the reporter; `None` when there is none or the

@@ -10,6 +10,8 @@ use std::net::IpAddr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::budget::OverBudget;
+
 /// Which report format a message was recognised as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -171,6 +173,9 @@ pub enum ParseError {
     /// More nested MIME containers than any real report has; parsing it could exhaust the stack.
     #[error("the message has more than {0} nested MIME parts (multipart or attached messages); not parsed")]
     TooDeep(usize),
+    /// Parsing would cost more memory or time than one message may (see `Budget`); stored, not parsed.
+    #[error("over the parse budget: {0}; the message is stored but not parsed, read it by hand")]
+    OverBudget(#[from] OverBudget),
 }
 
 #[cfg(test)]

@@ -5,17 +5,15 @@
 //! Feeds vary the IP column's name (`ip`, `src_ip`, ...); content is recognised by its header row, not by
 //! MIME type (which is often `application/octet-stream` or misspelt). Placeholder rows (`0.0.0.0`,
 //! unparseable addresses) are skipped with a count; encrypted ZIPs are kept for a human (warning, no rows).
+//! Rows become reports only while the parse budget lasts, and each row's evidence is bounded.
 
-use std::io::{Cursor, Read};
-
+use super::budget::Meter;
 use super::mime::Mail;
 use super::model::{Format, ParsedMessage, ParsedReport, ReportRole, ReportType};
-use super::{dates, reporter, text};
+use super::{dates, reporter, text, zipped};
 
 const IP_COLUMNS: [&str; 6] = ["ip", "src_ip", "source_ip", "ip_address", "ipaddress", "src"];
 const PORT_COLUMNS: [&str; 3] = ["port", "src_port", "source_port"];
-/// A decompressed CSV is read up to this size; Shadowserver's biggest daily reports stay well below.
-const MAX_CSV: u64 = 64 * 1024 * 1024;
 
 /// Report names to types. `scan_*` here means Shadowserver scanned and found an open service, not
 /// that the host scanned others, so this table is separate from `classify`.
@@ -52,49 +50,21 @@ fn report_name(file_name: &str) -> Option<String> {
 }
 
 /// One CSV to read: its name (for the report type) and bytes.
-pub(crate) struct Csv {
-    pub name: Option<String>,
-    pub data: Vec<u8>,
-}
-
-pub(crate) fn unzip(bytes: &[u8], out: &mut Vec<Csv>, warnings: &mut Vec<String>) {
-    let mut archive = match zip::ZipArchive::new(Cursor::new(bytes)) {
-        Ok(a) => a,
-        Err(e) => return warnings.push(format!("unreadable ZIP attachment: {e}")),
-    };
-    for i in 0..archive.len() {
-        match archive.by_index(i) {
-            Ok(file) if file.is_dir() => {}
-            Ok(file) => {
-                let name = file.name().map_or_else(|_| format!("entry {i}"), |n| n.into_owned());
-                let mut data = Vec::new();
-                match file.take(MAX_CSV + 1).read_to_end(&mut data) {
-                    Ok(_) if data.len() as u64 > MAX_CSV => {
-                        warnings.push(format!("{name}: larger than 64 MiB, only the start was read"));
-                        data.truncate(MAX_CSV as usize);
-                        out.push(Csv { name: Some(name), data });
-                    }
-                    Ok(_) => out.push(Csv { name: Some(name), data }),
-                    Err(e) => warnings.push(format!("{name}: unreadable ZIP entry: {e}")),
-                }
-            }
-            Err(zip::result::ZipError::UnsupportedArchive(msg)) if msg == zip::result::ZipError::PASSWORD_REQUIRED => {
-                warnings.push("password-protected ZIP attachment kept for manual review".to_owned());
-            }
-            Err(e) => warnings.push(format!("unreadable ZIP entry: {e}")),
-        }
-    }
+struct Csv<'m> {
+    name: Option<&'m str>,
+    data: &'m [u8],
 }
 
 /// The CSVs among the attachments: ZIP entries and plain CSV parts.
-fn csv_parts(mail: &Mail<'_>, warnings: &mut Vec<String>) -> Vec<Csv> {
+fn csv_parts<'m>(mail: &'m Mail<'_>, warnings: &mut Vec<String>) -> Vec<Csv<'m>> {
     let mut found = Vec::new();
-    for leaf in &mail.leaves {
+    for (leaf, archive) in mail.leaves.iter().zip(zipped::archives(mail)) {
         let Some(bytes) = leaf.bytes() else { continue };
-        if bytes.starts_with(b"PK\x03\x04") {
-            unzip(bytes, &mut found, warnings);
+        if zipped::is_zip(bytes) {
+            warnings.extend(archive.warnings.iter().cloned());
+            found.extend(archive.entries.iter().map(|e| Csv { name: Some(&e.name), data: &e.data }));
         } else if leaf.filename_ends_with(".csv") || leaf.content_type.contains("csv") || header_row(bytes).is_some() {
-            found.push(Csv { name: leaf.filename.clone(), data: bytes.to_vec() });
+            found.push(Csv { name: leaf.filename.as_deref(), data: bytes });
         }
     }
     found
@@ -123,16 +93,23 @@ fn header_row(data: &[u8]) -> Option<Columns> {
     })
 }
 
-fn rows(csv: &Csv, name: &str, reporter: &str, out: &mut ParsedMessage) -> bool {
-    let Some(columns) = header_row(&csv.data) else { return false };
+/// Turns the rows of `csv` into reports until the budget is spent; `false` when it has no feed header.
+fn rows(csv: &Csv<'_>, name: &str, reporter: &str, meter: &Meter, out: &mut ParsedMessage) -> bool {
+    let Some(columns) = header_row(csv.data) else { return false };
     let report_type = feed_type(name);
-    let data = csv.data.as_slice();
+    let data = csv.data;
     let header_end = data.iter().position(|&b| b == b'\n').map_or(data.len(), |p| p + 1);
-    let header_line = String::from_utf8_lossy(data.get(..header_end).unwrap_or_default()).trim().to_owned();
+    // Each row's evidence repeats the header; it is cut once here, never copied whole into every row.
+    let evidence_bytes = meter.budget().row_evidence_bytes;
+    let header = data.get(..header_end.min(evidence_bytes)).unwrap_or_default();
+    let header_line = String::from_utf8_lossy(header).into_owned();
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(data);
     let mut skipped = 0usize;
     let mut records = reader.records().peekable();
     while let Some(record) = records.next() {
+        if meter.reports_full(out.reports.len()) {
+            break;
+        }
         let Ok(record) = record else {
             skipped += 1;
             continue;
@@ -157,8 +134,8 @@ fn rows(csv: &Csv, name: &str, reporter: &str, out: &mut ParsedMessage) -> bool 
             .map(str::to_owned)
             .into_iter()
             .collect();
-        let row = String::from_utf8_lossy(data.get(start..end).unwrap_or_default());
-        r.evidence = Some(text::evidence(&format!("{header_line}\n{}", row.trim())));
+        let row = String::from_utf8_lossy(data.get(start..end.min(start.saturating_add(evidence_bytes))).unwrap_or_default());
+        r.evidence = Some(text::row_evidence(&header_line, &row, evidence_bytes));
         out.reports.push(r);
     }
     if skipped > 0 {
@@ -174,9 +151,9 @@ pub(crate) fn parse(mail: &Mail<'_>) -> Option<ParsedMessage> {
     let mut recognised = false;
     for csv in &csvs {
         // The file name names the report; forwarded reports only name it in the subject.
-        let name = csv.name.as_deref().and_then(report_name).filter(|n| feed_type(n) != ReportType::Other);
+        let name = csv.name.and_then(report_name).filter(|n| feed_type(n) != ReportType::Other);
         let name = name.unwrap_or_else(|| mail.subject.clone());
-        recognised |= rows(csv, &name, &reporter, &mut out);
+        recognised |= rows(csv, &name, &reporter, &mail.meter, &mut out);
     }
     let encrypted = out.warnings.iter().any(|w| w.starts_with("password-protected"));
     (recognised || encrypted).then_some(out)

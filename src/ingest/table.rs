@@ -16,7 +16,8 @@ use std::net::IpAddr;
 
 use super::mime::Mail;
 use super::model::{Format, ParsedMessage, ParsedReport, ReportRole, ReportType};
-use super::{classify, dates, reporter, shadowserver, text};
+use super::budget::Meter;
+use super::{classify, dates, reporter, text, zipped};
 
 /// Header names of the reported address, best first (normalised: lower-case, words joined by `_`).
 const IP_COLUMNS: &[&str] = &[
@@ -108,9 +109,6 @@ const TIME_COLUMNS: &[&str] = &[
 const PORT_COLUMNS: &[&str] = &["port", "src_port", "source_port", "client_port", "sport", "srcport"];
 const URL_COLUMNS: &[&str] = &["url", "http_url", "uri", "link", "phishing_url", "malicious_url"];
 
-/// Reports one message may yield from tables; a larger table is cut with a warning (the message stays stored).
-pub(crate) const MAX_ROWS: usize = 10_000;
-
 /// `Src IP-Address` → `src_ip_address`.
 fn normalise(name: &str) -> String {
     let cleaned: String = name
@@ -194,12 +192,15 @@ impl Found<'_> {
 }
 
 /// Every headed table in `text`. A table ends at the first line that is not a row of the same shape.
-fn tables(text: &str) -> Vec<Found<'_>> {
-    let lines: Vec<&str> = text.lines().collect();
+/// Lines are read as they come (never collected), and a table longer than the report budget stops the
+/// search with the budget spent: its rows, each split into cells, are what would exhaust memory.
+fn tables<'t>(text: &'t str, meter: &Meter) -> Vec<Found<'t>> {
+    let mut lines = text.lines().peekable();
     let mut found = Vec::new();
-    let mut i = 0;
-    while i < lines.len() {
-        let line = lines.get(i).copied().unwrap_or_default();
+    while let Some(line) = lines.next() {
+        if meter.is_over() {
+            break;
+        }
         // Most lines are prose: only a line naming an address column can be a header (cheap test first).
         let lower = line.to_ascii_lowercase();
         let could_be_header =
@@ -214,30 +215,28 @@ fn tables(text: &str) -> Vec<Found<'_>> {
                 })
             })
             .flatten();
-        let Some((delimiter, columns)) = header else {
-            i += 1;
-            continue;
-        };
+        let Some((delimiter, columns)) = header else { continue };
         let mut rows = Vec::new();
-        let mut j = i + 1;
-        while let Some(next) = lines.get(j) {
+        while let Some(next) = lines.peek().copied() {
             let trimmed = next.trim();
             // Rules under a header (`---+---`, `===`) belong to the table.
             if !trimmed.is_empty() && trimmed.chars().all(|c| matches!(c, '-' | '=' | '+' | '|' | ' ' | '\t')) {
-                j += 1;
+                lines.next();
                 continue;
             }
             let row = cells(next, delimiter);
             if trimmed.is_empty() || row.len() < 2 || row.len() + 2 < columns.width.min(row.len() + 2) {
                 break;
             }
-            rows.push((*next, row));
-            j += 1;
+            if meter.reports_full(rows.len()) {
+                return found;
+            }
+            rows.push((next, row));
+            lines.next();
         }
         if !rows.is_empty() {
             found.push(Found { header: line, columns, rows });
         }
-        i = j.max(i + 1);
     }
     found
 }
@@ -250,12 +249,13 @@ fn report_type(mail: &Mail<'_>, name: Option<&str>) -> ReportType {
         .unwrap_or(ReportType::Other)
 }
 
-fn add_rows(found: &Found<'_>, report_type: ReportType, reporter: &str, out: &mut ParsedMessage, skipped: &mut usize) {
+/// One table's rows as reports, until the report budget is spent.
+fn add_rows(found: &Found<'_>, report_type: ReportType, reporter: &str, meter: &Meter, out: &mut ParsedMessage, skipped: &mut usize) {
     let c = &found.columns;
+    let evidence_bytes = meter.budget().row_evidence_bytes;
     for (line, row) in &found.rows {
-        if out.reports.len() >= MAX_ROWS {
-            *skipped += 1;
-            continue;
+        if meter.reports_full(out.reports.len()) {
+            return;
         }
         let Some(ip) = found.row_ip(row).filter(|ip| text::is_global(*ip)) else {
             *skipped += 1;
@@ -271,7 +271,7 @@ fn add_rows(found: &Found<'_>, report_type: ReportType, reporter: &str, out: &mu
             .map(|u| text::refang(u).into_owned())
             .into_iter()
             .collect();
-        r.evidence = Some(text::evidence(&format!("{}\n{}", found.header.trim(), line.trim())));
+        r.evidence = Some(text::row_evidence(found.header, line, evidence_bytes));
         out.reports.push(r);
     }
 }
@@ -282,12 +282,12 @@ pub(crate) fn parse(mail: &Mail<'_>) -> Option<ParsedMessage> {
     let mut skipped = 0usize;
     // Attachments first (the machine-readable copy), then the body's own tables.
     let mut sources: Vec<(Option<String>, String)> = Vec::new();
-    for leaf in &mail.leaves {
+    for (leaf, archive) in mail.leaves.iter().zip(zipped::archives(mail)) {
         let Some(bytes) = leaf.bytes() else { continue };
-        if bytes.starts_with(b"PK\x03\x04") {
-            let mut entries = Vec::new();
-            shadowserver::unzip(bytes, &mut entries, &mut out.warnings);
-            sources.extend(entries.into_iter().map(|e| (e.name, String::from_utf8_lossy(&e.data).into_owned())));
+        if zipped::is_zip(bytes) {
+            out.warnings.extend(archive.warnings.iter().cloned());
+            let entries = archive.entries.iter();
+            sources.extend(entries.map(|e| (Some(e.name.clone()), String::from_utf8_lossy(&e.data).into_owned())));
         } else if let Some(t) = leaf.text() {
             let t = if leaf.content_type == "text/html" { super::html::to_text(&t) } else { t.into_owned() };
             sources.push((leaf.filename.clone(), t));
@@ -295,19 +295,19 @@ pub(crate) fn parse(mail: &Mail<'_>) -> Option<ParsedMessage> {
     }
     let mut seen_tables = HashSet::new();
     for (name, body) in &sources {
-        for found in tables(body) {
+        for found in tables(body, &mail.meter) {
             // The same table as text and as HTML is read once.
             let key: Vec<Option<IpAddr>> = found.rows.iter().map(|(_, row)| found.row_ip(row)).collect();
             if !seen_tables.insert(key) {
                 continue;
             }
             let ty = report_type(mail, name.as_deref());
-            add_rows(&found, ty, &reporter, &mut out, &mut skipped);
+            add_rows(&found, ty, &reporter, &mail.meter, &mut out, &mut skipped);
         }
     }
     if skipped > 0 {
         out.warnings.push(format!(
-            "{skipped} table rows skipped (no single routable address in the address column, or over {MAX_ROWS} rows)"
+            "{skipped} table rows skipped (no single routable address in the address column)"
         ));
     }
     (!out.reports.is_empty()).then_some(out)
@@ -316,6 +316,7 @@ pub(crate) fn parse(mail: &Mail<'_>) -> Option<ParsedMessage> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::budget::Budget;
 
     fn names(s: &[&str]) -> Vec<String> {
         s.iter().map(|n| normalise(n)).collect()
@@ -333,7 +334,7 @@ mod tests {
     #[test]
     fn tables_in_text_with_their_rows() {
         let text = "Dear team,\n\nIP;Time;Port\n198.51.100.7;2024-01-02 03:04:05;22\n203.0.113[.]9;2024-01-02 03:05:00;23\n\nRegards\n";
-        let found = tables(text);
+        let found = tables(text, &Meter::new(Budget::DEFAULT));
         assert_eq!(found.len(), 1);
         let f = found.first().unwrap();
         assert_eq!(f.rows.len(), 2);
@@ -343,6 +344,6 @@ mod tests {
 
     #[test]
     fn a_list_of_addresses_without_a_header_is_no_table() {
-        assert!(tables("198.51.100.7, 203.0.113.9\n192.0.2.1, 192.0.2.2\n").is_empty());
+        assert!(tables("198.51.100.7, 203.0.113.9\n192.0.2.1, 192.0.2.2\n", &Meter::new(Budget::DEFAULT)).is_empty());
     }
 }

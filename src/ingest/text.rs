@@ -5,9 +5,10 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-/// Evidence is cut at 64 KiB: enough for any original message's headers and readable body, small
-/// enough to store for every report.
-pub(crate) const EVIDENCE_LIMIT: usize = 64 * 1024;
+use super::budget::Budget;
+
+/// Evidence is cut at the budget's evidence size (see `Budget::evidence_bytes` for why that value).
+pub(crate) const EVIDENCE_LIMIT: usize = Budget::DEFAULT.evidence_bytes;
 
 /// An address found in text, with the port when written `ip:port` / `[ipv6]:port`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,14 +175,33 @@ pub(crate) fn unquote(text: &str) -> Cow<'_, str> {
 
 /// `text` cut to [`EVIDENCE_LIMIT`] bytes at a character boundary, marked when cut.
 pub(crate) fn evidence(text: &str) -> String {
-    if text.len() <= EVIDENCE_LIMIT {
+    let kept = cut(text, EVIDENCE_LIMIT);
+    if kept.len() == text.len() {
         return text.to_owned();
     }
-    let mut end = EVIDENCE_LIMIT;
+    format!("{kept}\n[evidence truncated at 64 KiB]")
+}
+
+/// The evidence of one table or CSV row: its header line and the row, together at most about `limit`
+/// bytes. The row is kept first (it is the report); the header is cut to what is left, marked when cut,
+/// and never copied whole, so a huge header costs each row no more than `limit`.
+pub(crate) fn row_evidence(header: &str, row: &str, limit: usize) -> String {
+    const CUT: &str = " [header cut]";
+    let (header, row) = (header.trim(), row.trim());
+    let row = cut(row, limit);
+    let room = limit.saturating_sub(row.len() + 1);
+    let kept = cut(header, room);
+    let mark = if kept.len() < header.len() { CUT } else { "" };
+    format!("{kept}{mark}\n{row}")
+}
+
+/// The longest start of `text` that is at most `max` bytes and ends at a character boundary.
+fn cut(text: &str, max: usize) -> &str {
+    let mut end = max.min(text.len());
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}\n[evidence truncated at 64 KiB]", text.get(..end).unwrap_or_default())
+    text.get(..end).unwrap_or_default()
 }
 
 /// Undoes the defanging reporters apply so that addresses and links are not clickable (`198.51.100[.]7`,
@@ -286,5 +306,14 @@ mod tests {
         assert!(evidence(&long).len() < EVIDENCE_LIMIT + 64);
         assert_eq!(exact_ip(" [192.0.2.1] "), "192.0.2.1".parse().ok());
         assert_eq!(exact_ip("host.example"), None);
+    }
+
+    #[test]
+    fn row_evidence_keeps_the_row_and_cuts_a_huge_header() {
+        assert_eq!(row_evidence(" ip,port \n", "192.0.2.1,22\n", 100), "ip,port\n192.0.2.1,22");
+        let header = "é".repeat(40_000);
+        let shown = row_evidence(&header, "192.0.2.1,22", 4096);
+        assert!(shown.len() <= 4096 + 16, "{}", shown.len());
+        assert!(shown.ends_with(" [header cut]\n192.0.2.1,22"));
     }
 }

@@ -18,6 +18,10 @@ pub struct Found {
 /// Every file the paths name, in a stable order: directories are walked recursively in name order (a
 /// Maildir's `tmp/`, which holds half-delivered mail, is skipped), hidden files are skipped. A path that
 /// does not exist or cannot be listed comes back with its error, so one bad path does not stop an import.
+///
+/// A symbolic link to a directory met while walking is not followed (it comes back with a note): a link to
+/// an ancestor would make the walk endless, and a link elsewhere imports what the operator did not name.
+/// The paths given themselves, and links to files, are followed.
 pub fn expand(paths: &[PathBuf]) -> Vec<(PathBuf, Option<String>)> {
     let mut out = Vec::new();
     for path in paths {
@@ -25,6 +29,9 @@ pub fn expand(paths: &[PathBuf]) -> Vec<(PathBuf, Option<String>)> {
     }
     out
 }
+
+/// What a symbolic link found inside a walked directory is reported as.
+const LINKED_DIRECTORY: &str = "a symbolic link to a directory; not followed";
 
 fn walk(path: &Path, out: &mut Vec<(PathBuf, Option<String>)>) {
     match fs::metadata(path) {
@@ -39,12 +46,20 @@ fn walk(path: &Path, out: &mut Vec<(PathBuf, Option<String>)>) {
                     if name.starts_with('.') || (name == "tmp" && is_maildir(path)) {
                         continue;
                     }
-                    walk(&child, out);
+                    if is_linked_directory(&child) {
+                        out.push((child, Some(LINKED_DIRECTORY.to_owned())));
+                    } else {
+                        walk(&child, out);
+                    }
                 }
             }
         },
         Ok(_) => out.push((path.to_path_buf(), None)),
     }
+}
+
+fn is_linked_directory(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) && path.is_dir()
 }
 
 fn is_maildir(dir: &Path) -> bool {
@@ -174,5 +189,25 @@ From b@example.org Mon Jan  1 00:00:01 2024\nSubject: two\n\nFrom inside a parag
             .map(|(p, err)| format!("{}{}", p.strip_prefix(dir.path()).unwrap().display(), if err.is_some() { "!" } else { "" }))
             .collect();
         assert_eq!(found, ["cur/1", "new/2", "missing!"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_loop_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("a")).unwrap();
+        fs::write(dir.path().join("a/1.eml"), b"Subject: a\n\nx").unwrap();
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("a/up")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("a/1.eml"), dir.path().join("a/2.eml")).unwrap();
+        let found = expand(&[dir.path().to_path_buf()]);
+        let shown: Vec<(String, Option<String>)> = found
+            .into_iter()
+            .map(|(p, err)| (p.strip_prefix(dir.path()).unwrap().display().to_string(), err))
+            .collect();
+        assert_eq!(
+            shown,
+            [("a/1.eml".to_owned(), None), ("a/2.eml".to_owned(), None), ("a/up".to_owned(), Some(LINKED_DIRECTORY.to_owned()))],
+            "a link to a file is read; a link to a directory (here an ancestor) is named, not walked"
+        );
     }
 }

@@ -5,6 +5,7 @@
 
 mod acns;
 mod arf_rfc;
+mod budget;
 mod feedback_loops;
 mod helpers;
 mod logs;

@@ -5,7 +5,8 @@ use abusedesk::ingest::{parse_message, ParseError};
 
 use crate::helpers::fixture;
 
-fn all_fixtures() -> Vec<(String, Vec<u8>)> {
+/// Every sample named in `SOURCES.csv`, with its bytes.
+pub fn all_fixtures() -> Vec<(String, Vec<u8>)> {
     let csv = String::from_utf8(fixture("SOURCES.csv")).expect("SOURCES.csv");
     csv.lines().skip(1).filter_map(|l| l.split(',').next()).map(|f| (f.to_owned(), fixture(f))).collect()
 }
