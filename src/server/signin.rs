@@ -99,8 +99,50 @@ fn back_to_login(error: &str, next: &str, minutes: Option<i64>) -> String {
 
 /// `next` if it is a path on this site, else the overview; never an open redirect to another host.
 fn local_path(next: &str) -> String {
-    let safe = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.starts_with("/auth/");
-    if safe { next.to_owned() } else { "/".to_owned() }
+    if is_local_path(next) { next.to_owned() } else { "/".to_owned() }
+}
+
+/// Whether `next` can only lead to a path on this site. Browsers drop tabs and newlines from a URL and read
+/// `\` as `/`, so `/\t/evil.example` or `/\evil.example` becomes `//evil.example`, another host. The value is
+/// checked as sent and percent-decoded (twice, for doubly encoded forms): each must start with one `/`, not
+/// `//` or `/\`, and hold no backslash, control character or whitespace. Then a WHATWG URL parser, which
+/// normalises the way browsers do, must resolve it to this site.
+fn is_local_path(next: &str) -> bool {
+    let once = percent_decode(next);
+    let twice = percent_decode(&once);
+    let plain = |p: &str| {
+        p.starts_with('/')
+            && !p.starts_with("//")
+            && !p.contains('\\')
+            && !p.chars().any(|c| c.is_control() || c.is_whitespace())
+            && !p.starts_with("/auth/")
+    };
+    const BASE: &str = "http://desk.invalid/";
+    let stays_here = url::Url::parse(BASE)
+        .and_then(|base| base.join(next))
+        .is_ok_and(|u| u.scheme() == "http" && u.host_str() == Some("desk.invalid") && u.port().is_none());
+    [next, once.as_str(), twice.as_str()].into_iter().all(plain) && stays_here
+}
+
+/// `%XX` escapes decoded (invalid escapes kept as they are; bytes that are not UTF-8 replaced).
+fn percent_decode(s: &str) -> String {
+    let mut out = Vec::with_capacity(s.len());
+    let mut bytes = s.bytes();
+    while let Some(b) = bytes.next() {
+        if b == b'%' {
+            let rest: Vec<u8> = bytes.clone().take(2).collect();
+            if let [h, l] = rest[..] {
+                if let (Some(h), Some(l)) = ((h as char).to_digit(16), (l as char).to_digit(16)) {
+                    out.push((h * 16 + l) as u8);
+                    bytes.next();
+                    bytes.next();
+                    continue;
+                }
+            }
+        }
+        out.push(b);
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn client_address(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
@@ -116,13 +158,46 @@ fn client_address(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> Ip
 
 #[cfg(test)]
 mod tests {
-    use super::local_path;
+    use super::{local_path, percent_decode};
 
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
-        assert_eq!(local_path("/admin/users?x=1"), "/admin/users?x=1");
-        for bad in ["https://evil.example/", "//evil.example/", "/\\evil.example", "", "admin", "/auth/signout"] {
+        for good in ["/admin/users?x=1", "/cases/12", "/cases?type=spam&page=2", "/portal"] {
+            assert_eq!(local_path(good), good);
+        }
+        for bad in [
+            "https://evil.example/",
+            "//evil.example/",
+            "/\\evil.example",
+            "\\/evil.example",
+            "/\t/evil.example",
+            "/%09/evil.example",
+            "/\n/evil.example",
+            "/%0a/evil.example",
+            "/%0d%0a/evil.example",
+            "/ /evil.example",
+            "/%20/evil.example",
+            "/%2F/evil.example",
+            "/%2f%2fevil.example",
+            "/%5Cevil.example",
+            "/%252F/evil.example",
+            "%2F%2Fevil.example",
+            " /evil",
+            "/\u{0}/evil.example",
+            "/\u{85}/evil.example",
+            "/\u{3000}/evil.example",
+            "javascript:alert(1)",
+            "",
+            "admin",
+            "/auth/signout",
+        ] {
             assert_eq!(local_path(bad), "/", "{bad:?}");
         }
+    }
+
+    #[test]
+    fn percent_decoding_keeps_what_is_not_an_escape() {
+        assert_eq!(percent_decode("/a%2Fb%zz%4"), "/a/b%zz%4");
+        assert_eq!(percent_decode("%41%e2%82%ac"), "A\u{20ac}");
     }
 }

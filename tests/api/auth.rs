@@ -98,6 +98,19 @@ async fn sign_in_returns_to_the_page_asked_for_but_never_to_another_site() {
     assert_eq!(send("/admin/users").await, "/admin/users");
     assert_eq!(send("https://evil.example/").await, "/");
     assert_eq!(send("//evil.example/").await, "/");
+    // What `/login?next=…` hands the form once decoded, and what a browser would make of it.
+    for hostile in ["/\t/evil.example", "/%09/evil.example", "/\\evil.example", "/%5C%5Cevil.example", "/%2F/evil.example", "/\n/evil.example"] {
+        assert_eq!(send(hostile).await, "/", "{hostile:?}");
+    }
+    // The failure page carries the sanitised value forward, never the hostile one.
+    let client = app.client();
+    let resp = client
+        .post(app.url("/auth/signin"))
+        .form(&[("username", "dana"), ("password", "wrong-wrong-wrong"), ("next", "/\t/evil.example")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&resp), "/login?error=invalid&next=%2F");
 }
 
 #[tokio::test]
