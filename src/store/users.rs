@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{on_backend, Store, StoreError};
+use super::tx::on_tx;
+use super::{on_backend, Store, StoreError, Tx};
+use crate::domain::access::STAFF;
 use crate::domain::ids::UserId;
 use crate::domain::role::Role;
 use crate::domain::user::{CurrentUser, UserView};
@@ -47,6 +49,11 @@ impl UserAccount {
             must_change_password: self.must_change_password,
             customer_id: self.customer_id,
         }
+    }
+
+    /// Whether the account can take on staff work (be assigned cases): a staff role and not disabled.
+    pub fn is_active_staff(&self) -> bool {
+        STAFF.contains(&self.role) && self.disabled_at.is_none()
     }
 
     /// The browser-safe view.
@@ -214,5 +221,14 @@ impl Store {
             .await?
             .rows_affected());
         super::found(done)
+    }
+}
+
+impl Tx {
+    /// The account with this id as this unit sees it, if any.
+    pub async fn find_user(&mut self, id: UserId) -> Result<Option<UserAccount>, StoreError> {
+        let sql = format!("select {USER_COLUMNS} from app_user where user_id = $1");
+        let row: Option<UserRow> = on_tx!(self, |conn| sqlx::query_as(&sql).bind(id.0).fetch_optional(&mut *conn).await?);
+        row.map(UserAccount::try_from).transpose()
     }
 }

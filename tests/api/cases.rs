@@ -2,6 +2,7 @@
 //! chart, bulk assignment by a plain form, the CSV export, and the JSON API for staff sessions and read
 //! tokens only.
 
+use abusedesk::auth::accounts;
 use abusedesk::auth::ingest_token::{self, TokenScope};
 use abusedesk::domain::role::Role;
 use abusedesk::store::Channel;
@@ -15,6 +16,35 @@ async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
     let resp = client.get(app.url(path)).send().await.unwrap();
     assert_eq!(resp.status(), 200, "GET {path}");
     resp.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn only_active_staff_accounts_can_be_assigned_cases() {
+    let app = TestApp::spawn().await;
+    abusedesk::intake::receive(&app.store, SPAMCOP, Channel::Mta, Some("abuse@isp.example"), 1 << 20).await.unwrap();
+    let (rows, _) = app.store.list_cases(&Default::default(), 10, abusedesk::store::now()).await.unwrap();
+    let case_id = rows[0].abuse_case_id;
+    let analyst = app.signed_in("alex", Role::Analyst).await;
+    let customer = app.add_user("frank", Role::Customer).await;
+    let former = app.add_user("jo", Role::Analyst).await;
+    accounts::set_disabled(&app.store, None, former.user_id, true).await.unwrap();
+
+    for (who, id) in [("a customer", customer.user_id.0), ("a disabled analyst", former.user_id.0), ("an unknown id", 9_999)] {
+        let form = [("case", case_id.to_string()), ("assignee", id.to_string())];
+        let resp = analyst.post(app.url("/cases/assign")).form(&form).send().await.unwrap();
+        assert_eq!(location(&resp), "/cases?notice=unknown-assignee", "{who}");
+    }
+    assert_eq!(app.store.get_case(case_id).await.unwrap().assignee, None);
+    assert!(app.store.audit_page(Some("case.assigned"), None, 10, 0).await.unwrap().is_empty(), "nothing was assigned");
+
+    // An active analyst can be; the assignment comes with its audit entry.
+    let me = app.store.find_user_by_username("alex").await.unwrap().unwrap();
+    let form = [("case", case_id.to_string()), ("assignee", me.user_id.0.to_string())];
+    let resp = analyst.post(app.url("/cases/assign")).form(&form).send().await.unwrap();
+    assert_eq!(location(&resp), "/cases?notice=assigned-1");
+    let entries = app.store.audit_page(Some("case.assigned"), None, 10, 0).await.unwrap();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!((entries[0].actor.as_str(), entries[0].subject.clone()), ("alex", format!("case:{case_id}")));
 }
 
 #[tokio::test]
