@@ -9,6 +9,7 @@ use crate::error::AppError;
 use crate::store::{self, NewUser, Store, StoreError, UserAccount};
 
 use super::password::{generate_one_time_password, hash_password, verify_password, PasswordError};
+use super::throttle::{ThrottleKeys, ThrottlePolicy};
 
 /// Why an account operation was refused or failed.
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +26,8 @@ pub enum AccountError {
     WrongPassword,
     #[error("the two new passwords differ")]
     Mismatch,
+    #[error("too many wrong passwords; wait {minutes} minutes, then try again")]
+    Throttled { minutes: i64 },
     #[error(transparent)]
     Store(StoreError),
     #[error(transparent)]
@@ -48,6 +51,7 @@ impl From<AccountError> for AppError {
             AccountError::Rule(_) | AccountError::Mismatch => AppError::invalid("new_password", e.to_string()),
             AccountError::WrongPassword => AppError::invalid("current", e.to_string()),
             AccountError::UsernameTaken(_) | AccountError::SelfLockout => AppError::Conflict(e.to_string()),
+            AccountError::Throttled { .. } => AppError::Refused(e.to_string()),
             AccountError::NotFound => AppError::NotFound { what: "user".into() },
             AccountError::Store(s) => AppError::from(s),
             AccountError::Password(p) => AppError::from(p),
@@ -144,22 +148,35 @@ pub async fn set_password(store: &Store, user_id: UserId, password: &str, must_c
 }
 
 /// A signed-in user changes their own password; returns the updated account so the caller can renew the
-/// session (which is bound to the password).
+/// session (which is bound to the password). Checking the current password guesses the account's secret,
+/// so it is throttled like sign-in, under the same account key: the slot is taken before any hashing.
 pub async fn change_own_password(
     store: &Store,
+    policy: &ThrottlePolicy,
     user_id: UserId,
     current: &str,
     new_password: &str,
     confirm: &str,
 ) -> Result<UserAccount, AccountError> {
     let account = store.find_user(user_id).await?.ok_or(AccountError::NotFound)?;
-    if !verify_password(Some(account.password_hash.clone()), current.to_owned()).await? {
-        return Err(AccountError::WrongPassword);
-    }
+    // Refusals that need no hashing come first and cost no slot.
     if new_password != confirm {
         return Err(AccountError::Mismatch);
     }
-    set_password(store, user_id, new_password, false).await?;
+    check_new_password(new_password)?;
+    let keys = ThrottleKeys::for_account(&account.username);
+    let now = store::now();
+    let Some(admission) = policy.admit(store, &keys, now).await? else {
+        return Err(AccountError::Throttled { minutes: policy.wait_minutes() });
+    };
+    if !verify_password(Some(account.password_hash.clone()), current.to_owned()).await? {
+        return Err(AccountError::WrongPassword);
+    }
+    let hash = hash_password(new_password.to_owned()).await?;
+    let mut tx = store.begin().await?;
+    admission.succeeded(&mut tx, &keys).await?;
+    tx.commit().await?;
+    store.set_user_password(user_id, &hash, false, now).await?;
     store.find_user(user_id).await?.ok_or(AccountError::NotFound)
 }
 

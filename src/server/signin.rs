@@ -5,17 +5,15 @@
 use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::state::AppState;
-use crate::auth::password::verify_password;
 use crate::auth::session::UserSession;
-use crate::auth::throttle::ThrottleKeys;
-use crate::domain::user::parse_username;
+use crate::auth::signin::{authenticate, SignInOutcome};
 use crate::error::AppError;
 use crate::store;
 
@@ -29,7 +27,9 @@ pub struct SignInForm {
     pub next: String,
 }
 
-/// Checks the credentials and signs in, or sends the person back to the form with a reason.
+/// Checks the credentials and signs in, or sends the person back to the form with a reason. When the
+/// attempt cannot be evaluated or recorded (database, audit log, hashing), the cause is logged and the
+/// answer is 503: see `auth::signin` for why a failed sign-in is not simply called a wrong password then.
 pub async fn sign_in(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -38,10 +38,22 @@ pub async fn sign_in(
     Form(form): Form<SignInForm>,
 ) -> Response {
     let client = client_address(&state, peer, &headers);
-    match attempt(&state, client, UserSession(session), &form).await {
-        Ok(to) => Redirect::to(&to).into_response(),
-        Err(e) => e.into_response(),
-    }
+    let outcome = authenticate(&state.store, &state.settings.throttle, &form.username, &form.password, client, store::now()).await;
+    let to = match outcome {
+        Ok(SignInOutcome::SignedIn(account)) => match UserSession(session).sign_in(&account).await {
+            Ok(()) if account.must_change_password => "/account".to_owned(),
+            Ok(()) => local_path(&form.next),
+            Err(e) => return AppError::internal(&e).into_response(),
+        },
+        Ok(SignInOutcome::Invalid) => back_to_login("invalid", &form.next, None),
+        Ok(SignInOutcome::Throttled { minutes }) => back_to_login("throttled", &form.next, Some(minutes)),
+        Err(e) => {
+            tracing::error!(error = %e, %client, "sign-in could not be evaluated or recorded");
+            return (StatusCode::SERVICE_UNAVAILABLE, "Signing in is not possible right now; please try again shortly.\n")
+                .into_response();
+        }
+    };
+    Redirect::to(&to).into_response()
 }
 
 /// Ends the session.
@@ -49,39 +61,6 @@ pub async fn sign_out(session: Session) -> Response {
     match UserSession(session).sign_out().await {
         Ok(()) => Redirect::to("/login?notice=signed_out").into_response(),
         Err(e) => AppError::internal(&e).into_response(),
-    }
-}
-
-async fn attempt(state: &AppState, client: IpAddr, session: UserSession, form: &SignInForm) -> Result<String, AppError> {
-    let policy = state.settings.throttle;
-    // An impossible username is simply an account that does not exist: same answer, same timing.
-    let username = parse_username(&form.username).unwrap_or_default();
-    let keys = ThrottleKeys::new(&username, client);
-    let now = store::now();
-    if policy.is_blocked(&state.store, &keys, now).await? {
-        tracing::warn!(%client, "sign-in throttled");
-        return Ok(back_to_login("throttled", &form.next, Some(policy.wait_minutes())));
-    }
-    let account = match username.as_str() {
-        "" => None,
-        name => state.store.find_user_by_username(name).await?,
-    };
-    let verified = verify_password(account.as_ref().map(|a| a.password_hash.clone()), form.password.clone()).await?;
-    match account {
-        Some(account) if verified && account.disabled_at.is_none() => {
-            state.store.clear_signin_failures(keys.account()).await?;
-            session.sign_in(&account).await.map_err(|e| AppError::internal(&e))?;
-            tracing::info!(user.id = %account.user_id, %client, "signed in");
-            // An audit failure is logged by record_event; the sign-in itself already happened.
-            let _ = crate::casework::record_event(&state.store, &account.username, "user.signed_in", &format!("user:{}", account.user_id), &client.to_string()).await;
-            Ok(if account.must_change_password { "/account".to_owned() } else { local_path(&form.next) })
-        }
-        _ => {
-            policy.record_failure(&state.store, &keys, now).await?;
-            tracing::info!(%client, "sign-in failed");
-            let _ = crate::casework::record_event(&state.store, &username, "user.sign_in_failed", &format!("user:{username}"), &client.to_string()).await;
-            Ok(back_to_login("invalid", &form.next, None))
-        }
     }
 }
 

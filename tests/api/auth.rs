@@ -114,6 +114,20 @@ async fn sign_in_returns_to_the_page_asked_for_but_never_to_another_site() {
 }
 
 #[tokio::test]
+async fn a_sign_in_whose_audit_entry_cannot_be_written_fails_with_503() {
+    let app = TestApp::spawn().await;
+    app.add_user("nora", Role::Analyst).await;
+    let abusedesk::store::Backend::Sqlite(pool) = app.store.backend() else { unreachable!("a SQLite test app") };
+    sqlx::query("alter table audit_log rename to audit_log_gone").execute(pool).await.unwrap();
+    let client = app.client();
+    for password in [password_of("nora"), "wrong-wrong-wrong".to_owned()] {
+        let resp = client.post(app.url("/auth/signin")).form(&[("username", "nora"), ("password", &password)]).send().await.unwrap();
+        assert_eq!(resp.status(), 503);
+    }
+    assert_eq!(client.get(app.url("/")).send().await.unwrap().status(), 303, "not signed in");
+}
+
+#[tokio::test]
 async fn a_one_time_password_must_be_changed_before_anything_else() {
     let app = TestApp::spawn().await;
     let issued = accounts::create_account(&app.store, "erin", "Erin", Role::Analyst).await.unwrap();

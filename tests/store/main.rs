@@ -25,6 +25,7 @@ mod messages;
 mod portal;
 mod portal_privacy;
 mod settings;
+mod signin;
 mod signin_failures;
 mod units;
 mod users;
