@@ -118,25 +118,6 @@ const USER_COLUMNS: &str = "user_id, username, display_name, password_hash, role
                             must_change_password, customer_id, created_at, updated_at";
 
 impl Store {
-    /// Inserts an account; a taken username is `StoreError::Conflict`.
-    #[tracing::instrument(skip_all, fields(user.name = %user.username))]
-    pub async fn insert_user(&self, user: &NewUser, now: DateTime<Utc>) -> Result<UserId, StoreError> {
-        const SQL: &str = "insert into app_user (username, display_name, password_hash, role, \
-                           must_change_password, created_at, updated_at, customer_id) \
-                           values ($1, $2, $3, $4, $5, $6, $6, $7) returning user_id";
-        let id: i64 = on_backend!(self, |pool| sqlx::query_scalar(SQL)
-            .bind(&user.username)
-            .bind(&user.display_name)
-            .bind(&user.password_hash)
-            .bind(user.role.as_str())
-            .bind(user.must_change_password)
-            .bind(now)
-            .bind(user.customer_id)
-            .fetch_one(pool)
-            .await?);
-        Ok(UserId(id))
-    }
-
     /// The portal accounts linked to a customer.
     pub async fn customer_accounts(&self, customer_id: i64) -> Result<Vec<UserAccount>, StoreError> {
         let sql = format!("select {USER_COLUMNS} from app_user where customer_id = $1 order by username");
@@ -173,15 +154,37 @@ impl Store {
         let n: i64 = on_backend!(self, |pool| sqlx::query_scalar(SQL).fetch_one(pool).await?);
         Ok(n)
     }
+}
+
+/// Account changes happen only inside a unit, so each can carry its audit entry (`auth::accounts`).
+impl Tx {
+    /// Inserts an account; a taken username is `StoreError::Conflict`.
+    #[tracing::instrument(skip_all, fields(user.name = %user.username))]
+    pub async fn insert_user(&mut self, user: &NewUser, now: DateTime<Utc>) -> Result<UserId, StoreError> {
+        const SQL: &str = "insert into app_user (username, display_name, password_hash, role, \
+                           must_change_password, created_at, updated_at, customer_id) \
+                           values ($1, $2, $3, $4, $5, $6, $6, $7) returning user_id";
+        let id: i64 = on_tx!(self, |conn| sqlx::query_scalar(SQL)
+            .bind(&user.username)
+            .bind(&user.display_name)
+            .bind(&user.password_hash)
+            .bind(user.role.as_str())
+            .bind(user.must_change_password)
+            .bind(now)
+            .bind(user.customer_id)
+            .fetch_one(&mut *conn)
+            .await?);
+        Ok(UserId(id))
+    }
 
     /// Changes an account's role.
-    pub async fn set_user_role(&self, id: UserId, role: Role, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn set_user_role(&mut self, id: UserId, role: Role, now: DateTime<Utc>) -> Result<(), StoreError> {
         const SQL: &str = "update app_user set role = $2, updated_at = $3 where user_id = $1";
-        let done = on_backend!(self, |pool| sqlx::query(SQL)
+        let done = on_tx!(self, |conn| sqlx::query(SQL)
             .bind(id.0)
             .bind(role.as_str())
             .bind(now)
-            .execute(pool)
+            .execute(&mut *conn)
             .await?
             .rows_affected());
         super::found(done)
@@ -189,14 +192,14 @@ impl Store {
 
     /// Disables (from `now`) or re-enables an account. A disabled account cannot sign in and its sessions
     /// stop working at their next request.
-    pub async fn set_user_disabled(&self, id: UserId, disabled: bool, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn set_user_disabled(&mut self, id: UserId, disabled: bool, now: DateTime<Utc>) -> Result<(), StoreError> {
         const SQL: &str = "update app_user set disabled_at = $2, updated_at = $3 where user_id = $1";
         let disabled_at = disabled.then_some(now);
-        let done = on_backend!(self, |pool| sqlx::query(SQL)
+        let done = on_tx!(self, |conn| sqlx::query(SQL)
             .bind(id.0)
             .bind(disabled_at)
             .bind(now)
-            .execute(pool)
+            .execute(&mut *conn)
             .await?
             .rows_affected());
         super::found(done)
@@ -204,7 +207,7 @@ impl Store {
 
     /// Replaces an account's password hash; `must_change` marks a one-time password.
     pub async fn set_user_password(
-        &self,
+        &mut self,
         id: UserId,
         password_hash: &str,
         must_change: bool,
@@ -212,19 +215,17 @@ impl Store {
     ) -> Result<(), StoreError> {
         const SQL: &str = "update app_user set password_hash = $2, must_change_password = $3, updated_at = $4 \
                            where user_id = $1";
-        let done = on_backend!(self, |pool| sqlx::query(SQL)
+        let done = on_tx!(self, |conn| sqlx::query(SQL)
             .bind(id.0)
             .bind(password_hash)
             .bind(must_change)
             .bind(now)
-            .execute(pool)
+            .execute(&mut *conn)
             .await?
             .rows_affected());
         super::found(done)
     }
-}
 
-impl Tx {
     /// The account with this id as this unit sees it, if any.
     pub async fn find_user(&mut self, id: UserId) -> Result<Option<UserAccount>, StoreError> {
         let sql = format!("select {USER_COLUMNS} from app_user where user_id = $1");

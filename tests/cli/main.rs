@@ -7,6 +7,7 @@ mod audit;
 mod holdings;
 mod intake;
 mod nodes;
+mod user;
 
 use std::process::Command;
 

@@ -210,8 +210,7 @@ async fn cases_are_assigned_in_bulk_and_rates_use_imported_volumes_and_threshold
         .await;
         let (news, spam) = (case_at(&s, NEWSLETTER).await, case_at(&s, SPAMMER).await);
 
-        let alex = abusedesk::auth::accounts::create_account_with_password(
-            &s,
+        let alex = abusedesk::auth::accounts::create_account_with_password(&s, &abusedesk::auth::Actor::system("test"),
             "alex",
             "Alex",
             abusedesk::domain::role::Role::Analyst,

@@ -15,6 +15,7 @@ mod hostile;
 #[path = "../common/postgres.rs"]
 mod postgres;
 
+mod accounts;
 mod attribution;
 mod backends;
 mod cases;

@@ -19,7 +19,7 @@ fn client() -> IpAddr {
 }
 
 async fn account(s: &Store, name: &str) -> abusedesk::store::UserAccount {
-    accounts::create_account_with_password(s, name, name, Role::Analyst, &format!("{name}-long-password"), false).await.unwrap()
+    accounts::create_account_with_password(s, &abusedesk::auth::Actor::system("test"), name, name, Role::Analyst, &format!("{name}-long-password"), false).await.unwrap()
 }
 
 #[tokio::test]

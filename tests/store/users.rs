@@ -1,9 +1,17 @@
 use abusedesk::domain::ids::UserId;
 use abusedesk::domain::role::Role;
 use abusedesk::store::{self, NewUser, Store, StoreError};
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 
 use crate::backends::on_each_backend;
+
+/// Inserts an account in a unit of its own (accounts are created only inside a unit).
+pub(crate) async fn insert_user(s: &Store, user: &NewUser, now: DateTime<Utc>) -> Result<UserId, StoreError> {
+    let mut tx = s.begin().await?;
+    let id = tx.insert_user(user, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
 
 fn new_user(username: &str, role: Role) -> NewUser {
     NewUser {
@@ -21,8 +29,8 @@ async fn users_are_inserted_found_counted_and_listed() {
     on_each_backend(|s: Store| async move {
         assert_eq!(s.count_users().await.unwrap(), 0);
         let now = store::now();
-        let bob = s.insert_user(&new_user("bob", Role::Manager), now).await.unwrap();
-        let alice = s.insert_user(&new_user("alice", Role::Analyst), now).await.unwrap();
+        let bob = insert_user(&s, &new_user("bob", Role::Manager), now).await.unwrap();
+        let alice = insert_user(&s, &new_user("alice", Role::Analyst), now).await.unwrap();
         assert_ne!(alice, bob);
         assert_eq!(s.count_users().await.unwrap(), 2);
 
@@ -47,8 +55,8 @@ async fn users_are_inserted_found_counted_and_listed() {
 #[tokio::test]
 async fn a_taken_username_is_a_conflict() {
     on_each_backend(|s: Store| async move {
-        s.insert_user(&new_user("dup", Role::Analyst), store::now()).await.unwrap();
-        let again = s.insert_user(&new_user("dup", Role::Admin), store::now()).await;
+        insert_user(&s, &new_user("dup", Role::Analyst), store::now()).await.unwrap();
+        let again = insert_user(&s, &new_user("dup", Role::Admin), store::now()).await;
         assert!(matches!(again, Err(StoreError::Conflict { .. })), "{again:?}");
         assert_eq!(s.count_users().await.unwrap(), 1);
     })
@@ -59,19 +67,23 @@ async fn a_taken_username_is_a_conflict() {
 async fn role_access_and_password_can_be_changed() {
     on_each_backend(|s: Store| async move {
         let created = store::now();
-        let id = s.insert_user(&new_user("erin", Role::Analyst), created).await.unwrap();
+        let id = insert_user(&s, &new_user("erin", Role::Analyst), created).await.unwrap();
         let later = created + Duration::minutes(5);
 
-        s.set_user_role(id, Role::Manager, later).await.unwrap();
-        s.set_user_disabled(id, true, later).await.unwrap();
+        let mut tx = s.begin().await.unwrap();
+        tx.set_user_role(id, Role::Manager, later).await.unwrap();
+        tx.set_user_disabled(id, true, later).await.unwrap();
+        tx.commit().await.unwrap();
         let u = s.find_user(id).await.unwrap().unwrap();
         assert_eq!(u.role, Role::Manager);
         assert_eq!(u.disabled_at, Some(later));
         assert_eq!(u.updated_at, later);
         assert_eq!(u.created_at, created);
 
-        s.set_user_disabled(id, false, later).await.unwrap();
-        s.set_user_password(id, "$argon2id$new", false, later).await.unwrap();
+        let mut tx = s.begin().await.unwrap();
+        tx.set_user_disabled(id, false, later).await.unwrap();
+        tx.set_user_password(id, "$argon2id$new", false, later).await.unwrap();
+        tx.commit().await.unwrap();
         let u = s.find_user(id).await.unwrap().unwrap();
         assert_eq!(u.disabled_at, None);
         assert_eq!(u.password_hash, "$argon2id$new");
@@ -85,9 +97,11 @@ async fn changing_a_missing_user_is_not_found() {
     on_each_backend(|s: Store| async move {
         let ghost = UserId(4_242);
         let now = store::now();
-        assert!(matches!(s.set_user_role(ghost, Role::Admin, now).await, Err(StoreError::NotFound)));
-        assert!(matches!(s.set_user_disabled(ghost, true, now).await, Err(StoreError::NotFound)));
-        assert!(matches!(s.set_user_password(ghost, "x", false, now).await, Err(StoreError::NotFound)));
+        let mut tx = s.begin().await.unwrap();
+        assert!(matches!(tx.set_user_role(ghost, Role::Admin, now).await, Err(StoreError::NotFound)));
+        assert!(matches!(tx.set_user_disabled(ghost, true, now).await, Err(StoreError::NotFound)));
+        assert!(matches!(tx.set_user_password(ghost, "x", false, now).await, Err(StoreError::NotFound)));
+        assert!(tx.find_user(ghost).await.unwrap().is_none());
     })
     .await;
 }
