@@ -1,13 +1,13 @@
 //! Account operations shared by the admin UI and the `abusedesk user …` commands, so both apply the same
-//! rules: names are validated, passwords hashed, one-time passwords must be changed at first sign-in, and an
-//! administrator cannot lock themself out.
+//! rules: names are validated, passwords hashed, one-time passwords must be changed at first sign-in and
+//! expire after `domain::user::ONE_TIME_PASSWORD_HOURS`, and an administrator cannot lock themself out.
 //!
 //! Every operation takes the [`Actor`] making it and writes its audit entry (`user.…`) in the same unit as
 //! the change: both are kept or neither, and no caller can change an account without the entry.
 
 use crate::domain::ids::UserId;
 use crate::domain::role::Role;
-use crate::domain::user::{check_new_password, parse_display_name, parse_username, UserRuleError};
+use crate::domain::user::{check_new_password, one_time_password_expiry, parse_display_name, parse_username, UserRuleError};
 use crate::error::AppError;
 use crate::store::{self, NewUser, Store, StoreError, UserAccount};
 
@@ -145,15 +145,16 @@ async fn insert_account(
     let display_name = parse_display_name(new.display_name, &username)?;
     check_new_password(new.password)?;
     let password_hash = hash_password(new.password.to_owned()).await?;
+    let now = store::now();
     let user = NewUser {
         username: username.clone(),
         display_name,
         password_hash,
         role: new.role,
         must_change_password: new.must_change_password,
+        password_expires_at: new.must_change_password.then(|| one_time_password_expiry(now)),
         customer_id: new.customer_id,
     };
-    let now = store::now();
     let mut tx = store.begin().await?;
     let id = match tx.insert_user(&user, now).await {
         Err(StoreError::Conflict { .. }) => return Err(AccountError::UsernameTaken(username)),
@@ -191,7 +192,7 @@ async fn store_password(
     let hash = hash_password(password.to_owned()).await?;
     let now = store::now();
     let mut tx = store.begin().await?;
-    tx.set_user_password(user_id, &hash, must_change, now).await?;
+    tx.set_user_password(user_id, &hash, must_change.then(|| one_time_password_expiry(now)), now).await?;
     let account = tx.find_user(user_id).await?.ok_or(AccountError::NotFound)?;
     let detail = if must_change { "one-time password" } else { "chosen password" };
     tx.audit(now, by.name(), action, &subject(user_id), detail);
@@ -227,7 +228,7 @@ pub async fn change_own_password(
     }
     let hash = hash_password(new_password.to_owned()).await?;
     let mut tx = store.begin().await?;
-    tx.set_user_password(user_id, &hash, false, now).await?;
+    tx.set_user_password(user_id, &hash, None, now).await?;
     admission.succeeded(&mut tx, &keys).await?;
     let changed = tx.find_user(user_id).await?.ok_or(AccountError::NotFound)?;
     tx.audit(now, &account.username, "user.password_changed", &subject(user_id), "by the account holder");

@@ -27,6 +27,9 @@ pub enum SignInOutcome {
     Invalid,
     /// Too many failures under the account or the address; nothing was evaluated.
     Throttled { minutes: i64 },
+    /// The right one-time password (or portal invitation), but past its lifetime: it no longer signs in.
+    /// Said plainly, since only someone who knows the password learns it.
+    Expired,
 }
 
 /// The attempt could not be evaluated or its outcome not recorded.
@@ -63,6 +66,16 @@ pub async fn authenticate(
     };
     let verified = verify_password(account.as_ref().map(|a| a.password_hash.clone()), password.to_owned()).await?;
     match account {
+        Some(account) if verified && account.disabled_at.is_none() && account.one_time_password_expired(now) => {
+            // Not a wrong guess, so its slot is given back; earlier failures stay.
+            let mut tx = store.begin().await?;
+            admission.withdraw(&mut tx).await?;
+            let subject = format!("user:{}", account.user_id);
+            tx.audit(now, &account.username, "user.sign_in_refused", &subject, &format!("one-time password expired; from {client}"));
+            tx.commit().await?;
+            tracing::info!(user.id = %account.user_id, %client, "sign-in with an expired one-time password");
+            Ok(SignInOutcome::Expired)
+        }
         Some(account) if verified && account.disabled_at.is_none() => {
             let mut tx = store.begin().await?;
             admission.succeeded(&mut tx, &keys).await?;

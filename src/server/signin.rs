@@ -47,6 +47,7 @@ pub async fn sign_in(
         },
         Ok(SignInOutcome::Invalid) => back_to_login("invalid", &form.next, None),
         Ok(SignInOutcome::Throttled { minutes }) => back_to_login("throttled", &form.next, Some(minutes)),
+        Ok(SignInOutcome::Expired) => back_to_login("expired", &form.next, None),
         Err(e) => {
             tracing::error!(error = %e, %client, "sign-in could not be evaluated or recorded");
             return (StatusCode::SERVICE_UNAVAILABLE, "Signing in is not possible right now; please try again shortly.\n")

@@ -20,6 +20,8 @@ pub struct UserAccount {
     pub role: Role,
     pub disabled_at: Option<DateTime<Utc>>,
     pub must_change_password: bool,
+    /// When the one-time password stops working (set with `must_change_password`).
+    pub password_expires_at: Option<DateTime<Utc>>,
     /// The customer a portal account belongs to.
     pub customer_id: Option<i64>,
     pub created_at: DateTime<Utc>,
@@ -51,6 +53,11 @@ impl UserAccount {
         }
     }
 
+    /// Whether the account's password is a one-time password that has expired at `now`.
+    pub fn one_time_password_expired(&self, now: DateTime<Utc>) -> bool {
+        self.must_change_password && self.password_expires_at.is_some_and(|expiry| now >= expiry)
+    }
+
     /// Whether the account can take on staff work (be assigned cases): a staff role and not disabled.
     pub fn is_active_staff(&self) -> bool {
         STAFF.contains(&self.role) && self.disabled_at.is_none()
@@ -78,6 +85,8 @@ pub struct NewUser {
     pub password_hash: String,
     pub role: Role,
     pub must_change_password: bool,
+    /// When a one-time password stops working; `None` for a chosen password.
+    pub password_expires_at: Option<DateTime<Utc>>,
     /// Required for the customer role, absent for staff.
     pub customer_id: Option<i64>,
 }
@@ -91,6 +100,7 @@ struct UserRow {
     role: String,
     disabled_at: Option<DateTime<Utc>>,
     must_change_password: bool,
+    password_expires_at: Option<DateTime<Utc>>,
     customer_id: Option<i64>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
@@ -107,6 +117,7 @@ impl TryFrom<UserRow> for UserAccount {
             password_hash: row.password_hash,
             disabled_at: row.disabled_at,
             must_change_password: row.must_change_password,
+            password_expires_at: row.password_expires_at,
             customer_id: row.customer_id,
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -115,7 +126,7 @@ impl TryFrom<UserRow> for UserAccount {
 }
 
 const USER_COLUMNS: &str = "user_id, username, display_name, password_hash, role, disabled_at, \
-                            must_change_password, customer_id, created_at, updated_at";
+                            must_change_password, password_expires_at, customer_id, created_at, updated_at";
 
 impl Store {
     /// The portal accounts linked to a customer.
@@ -162,8 +173,8 @@ impl Tx {
     #[tracing::instrument(skip_all, fields(user.name = %user.username))]
     pub async fn insert_user(&mut self, user: &NewUser, now: DateTime<Utc>) -> Result<UserId, StoreError> {
         const SQL: &str = "insert into app_user (username, display_name, password_hash, role, \
-                           must_change_password, created_at, updated_at, customer_id) \
-                           values ($1, $2, $3, $4, $5, $6, $6, $7) returning user_id";
+                           must_change_password, created_at, updated_at, customer_id, password_expires_at) \
+                           values ($1, $2, $3, $4, $5, $6, $6, $7, $8) returning user_id";
         let id: i64 = on_tx!(self, |conn| sqlx::query_scalar(SQL)
             .bind(&user.username)
             .bind(&user.display_name)
@@ -172,6 +183,7 @@ impl Tx {
             .bind(user.must_change_password)
             .bind(now)
             .bind(user.customer_id)
+            .bind(user.password_expires_at)
             .fetch_one(&mut *conn)
             .await?);
         Ok(UserId(id))
@@ -205,21 +217,23 @@ impl Tx {
         super::found(done)
     }
 
-    /// Replaces an account's password hash; `must_change` marks a one-time password.
+    /// Replaces an account's password hash. A one-time password (which must be changed at first sign-in)
+    /// is given with the instant it expires; `None` stores a chosen password.
     pub async fn set_user_password(
         &mut self,
         id: UserId,
         password_hash: &str,
-        must_change: bool,
+        one_time_until: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        const SQL: &str = "update app_user set password_hash = $2, must_change_password = $3, updated_at = $4 \
-                           where user_id = $1";
+        const SQL: &str = "update app_user set password_hash = $2, must_change_password = $3, updated_at = $4, \
+                           password_expires_at = $5 where user_id = $1";
         let done = on_tx!(self, |conn| sqlx::query(SQL)
             .bind(id.0)
             .bind(password_hash)
-            .bind(must_change)
+            .bind(one_time_until.is_some())
             .bind(now)
+            .bind(one_time_until)
             .execute(&mut *conn)
             .await?
             .rows_affected());

@@ -52,6 +52,8 @@ async fn the_login_page_explains_a_failure() {
     assert!(html.contains("Wrong username or password."));
     let html = app.client().get(app.url("/login?error=throttled&minutes=15")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("Too many failed sign-in attempts. Wait 15 minutes"));
+    let html = app.client().get(app.url("/login?error=expired")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("This one-time password has expired: they work for 72 hours."), "{html}");
 }
 
 #[tokio::test]

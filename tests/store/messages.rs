@@ -156,6 +156,7 @@ async fn reports_entered_by_hand_record_who_and_survive_reparsing() {
             password_hash: "x".into(),
             role: Role::Analyst,
             must_change_password: false,
+            password_expires_at: None,
             customer_id: None,
         };
         let alex = crate::users::insert_user(&s, &user, now).await.unwrap();

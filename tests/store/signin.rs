@@ -108,3 +108,56 @@ async fn a_right_current_password_changes_it_and_clears_the_failures() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_one_time_password_signs_in_for_72_hours_and_is_then_refused() {
+    on_each_backend(|s: Store| async move {
+        let setup = abusedesk::auth::Actor::system("setup");
+        let issued = accounts::create_account(&s, &setup, "oona", "Oona", Role::Analyst).await.unwrap();
+        let expiry = issued.account.password_expires_at.unwrap();
+        assert_eq!(expiry - issued.account.created_at, Duration::hours(72));
+        let policy = ThrottlePolicy::default();
+        let at = |when| authenticate(&s, &policy, "oona", &issued.one_time_password, client(), when);
+        assert!(matches!(at(expiry - Duration::seconds(1)).await.unwrap(), SignInOutcome::SignedIn(_)));
+        let late = at(expiry).await.unwrap();
+        assert!(matches!(late, SignInOutcome::Expired), "{late:?}");
+        let refused = s.audit_page(Some("user.sign_in_refused"), Some("oona"), 10, 0).await.unwrap();
+        assert_eq!(refused.len(), 1);
+        assert_eq!(s.count_signin_failures("account:oona", expiry).await.unwrap(), 0, "not counted as a wrong guess");
+        // A wrong password after expiry is still just wrong: expiry is told only to whoever knows the password.
+        let wrong = authenticate(&s, &policy, "oona", "not-the-password", client(), expiry).await.unwrap();
+        assert!(matches!(wrong, SignInOutcome::Invalid), "{wrong:?}");
+
+        // A reset issues a new one-time password with a new lifetime.
+        let reset = accounts::reset_password(&s, &setup, issued.account.user_id).await.unwrap();
+        let new_expiry = reset.account.password_expires_at.unwrap();
+        assert!(new_expiry >= expiry);
+        let fresh = authenticate(&s, &policy, "oona", &reset.one_time_password, client(), new_expiry - Duration::hours(1)).await.unwrap();
+        assert!(matches!(fresh, SignInOutcome::SignedIn(_)), "{fresh:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_portal_invitation_expires_and_a_chosen_password_does_not() {
+    on_each_backend(|s: Store| async move {
+        let setup = abusedesk::auth::Actor::system("setup");
+        let acme = crate::customers::customer_holding(&s, "ACME", &["192.0.2.0/24"]).await;
+        let invited = accounts::create_portal_account(&s, &setup, acme, "pat", "Pat", None).await.unwrap();
+        let expiry = invited.account.password_expires_at.unwrap();
+        let policy = ThrottlePolicy::default();
+        let late = authenticate(&s, &policy, "pat", &invited.one_time_password, client(), expiry + Duration::hours(1)).await.unwrap();
+        assert!(matches!(late, SignInOutcome::Expired), "{late:?}");
+
+        let sam = account(&s, "sam").await;
+        assert_eq!(sam.password_expires_at, None);
+        let years_later = store::now() + Duration::days(3 * 365);
+        let chosen = authenticate(&s, &policy, "sam", "sam-long-password", client(), years_later).await.unwrap();
+        assert!(matches!(chosen, SignInOutcome::SignedIn(_)), "{chosen:?}");
+        // Changing the one-time password ends its expiry.
+        let new = "pat-chosen-password";
+        let pat = accounts::change_own_password(&s, &policy, invited.account.user_id, &invited.one_time_password, new, new).await.unwrap();
+        assert_eq!((pat.must_change_password, pat.password_expires_at), (false, None));
+    })
+    .await;
+}

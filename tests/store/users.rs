@@ -20,6 +20,7 @@ fn new_user(username: &str, role: Role) -> NewUser {
         password_hash: format!("$argon2id$fake${username}"),
         role,
         must_change_password: true,
+        password_expires_at: Some("2030-01-04T00:00:00Z".parse().unwrap()),
         customer_id: None,
     }
 }
@@ -40,6 +41,7 @@ async fn users_are_inserted_found_counted_and_listed() {
         assert_eq!(found.role, Role::Analyst);
         assert_eq!(found.password_hash, "$argon2id$fake$alice");
         assert!(found.must_change_password);
+        assert_eq!(found.password_expires_at, Some("2030-01-04T00:00:00Z".parse().unwrap()));
         assert_eq!(found.disabled_at, None);
         assert_eq!(found.created_at, now, "instants round-trip exactly");
         assert_eq!(s.find_user_by_username("bob").await.unwrap().map(|u| u.user_id), Some(bob));
@@ -82,12 +84,23 @@ async fn role_access_and_password_can_be_changed() {
 
         let mut tx = s.begin().await.unwrap();
         tx.set_user_disabled(id, false, later).await.unwrap();
-        tx.set_user_password(id, "$argon2id$new", false, later).await.unwrap();
+        tx.set_user_password(id, "$argon2id$new", None, later).await.unwrap();
         tx.commit().await.unwrap();
         let u = s.find_user(id).await.unwrap().unwrap();
         assert_eq!(u.disabled_at, None);
         assert_eq!(u.password_hash, "$argon2id$new");
         assert!(!u.must_change_password);
+        assert_eq!(u.password_expires_at, None, "a chosen password does not expire");
+
+        let until = later + Duration::hours(72);
+        let mut tx = s.begin().await.unwrap();
+        tx.set_user_password(id, "$argon2id$one-time", Some(until), later).await.unwrap();
+        tx.commit().await.unwrap();
+        let u = s.find_user(id).await.unwrap().unwrap();
+        assert!(u.must_change_password);
+        assert_eq!(u.password_expires_at, Some(until));
+        assert!(!u.one_time_password_expired(until - Duration::seconds(1)));
+        assert!(u.one_time_password_expired(until));
     })
     .await;
 }
@@ -100,7 +113,7 @@ async fn changing_a_missing_user_is_not_found() {
         let mut tx = s.begin().await.unwrap();
         assert!(matches!(tx.set_user_role(ghost, Role::Admin, now).await, Err(StoreError::NotFound)));
         assert!(matches!(tx.set_user_disabled(ghost, true, now).await, Err(StoreError::NotFound)));
-        assert!(matches!(tx.set_user_password(ghost, "x", false, now).await, Err(StoreError::NotFound)));
+        assert!(matches!(tx.set_user_password(ghost, "x", None, now).await, Err(StoreError::NotFound)));
         assert!(tx.find_user(ghost).await.unwrap().is_none());
     })
     .await;
