@@ -18,12 +18,17 @@ async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
     resp.text().await.unwrap()
 }
 
+/// Receives the SpamCop report once and returns the id of the case it opens.
+async fn spamcop_case(app: &TestApp) -> i64 {
+    abusedesk::intake::receive(&app.store, SPAMCOP, Channel::Mta, Some("abuse@isp.example"), 1 << 20).await.unwrap();
+    let (rows, _) = app.store.list_cases(&Default::default(), 10, abusedesk::store::now()).await.unwrap();
+    rows[0].abuse_case_id
+}
+
 #[tokio::test]
 async fn only_active_staff_accounts_can_be_assigned_cases() {
     let app = TestApp::spawn().await;
-    abusedesk::intake::receive(&app.store, SPAMCOP, Channel::Mta, Some("abuse@isp.example"), 1 << 20).await.unwrap();
-    let (rows, _) = app.store.list_cases(&Default::default(), 10, abusedesk::store::now()).await.unwrap();
-    let case_id = rows[0].abuse_case_id;
+    let case_id = spamcop_case(&app).await;
     let analyst = app.signed_in("alex", Role::Analyst).await;
     let customer = app.add_user("frank", Role::Customer).await;
     let former = app.add_user("jo", Role::Analyst).await;
@@ -45,6 +50,20 @@ async fn only_active_staff_accounts_can_be_assigned_cases() {
     let entries = app.store.audit_page(Some("case.assigned"), None, 10, 0).await.unwrap();
     assert_eq!(entries.len(), 1, "{entries:?}");
     assert_eq!((entries[0].actor.as_str(), entries[0].subject.clone()), ("alex", format!("case:{case_id}")));
+}
+
+#[tokio::test]
+async fn an_assignment_whose_audit_entry_cannot_be_written_is_not_made() {
+    let app = TestApp::spawn().await;
+    let case_id = spamcop_case(&app).await;
+    let analyst = app.signed_in("alex", Role::Analyst).await;
+    let me = app.store.find_user_by_username("alex").await.unwrap().unwrap();
+    let abusedesk::store::Backend::Sqlite(pool) = app.store.backend() else { unreachable!("a SQLite test app") };
+    sqlx::query("alter table audit_log rename to audit_log_gone").execute(pool).await.unwrap();
+    let form = [("case", case_id.to_string()), ("assignee", me.user_id.0.to_string())];
+    let resp = analyst.post(app.url("/cases/assign")).form(&form).send().await.unwrap();
+    assert_eq!(resp.status(), 503);
+    assert_eq!(app.store.get_case(case_id).await.unwrap().assignee, None, "rolled back with its entry");
 }
 
 #[tokio::test]
