@@ -4,7 +4,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::domain::ids::UserId;
+use super::actor::Actor;
 use crate::store::{self, Store, StoreError};
 
 /// Every token starts with this, so a leaked one is easy to recognise in logs and secret scanners.
@@ -52,20 +52,31 @@ pub enum TokenError {
     Store(#[from] StoreError),
 }
 
-/// Creates a token under `name` ("postfix on mx1") for `scope`.
-pub async fn create(
-    store: &Store,
-    name: &str,
-    scope: TokenScope,
-    created_by: Option<UserId>,
-) -> Result<IssuedToken, TokenError> {
+/// Creates a token under `name` ("postfix on mx1") for `scope`, with its `token.created` audit entry in
+/// the same unit.
+pub async fn create(store: &Store, by: &Actor, name: &str, scope: TokenScope) -> Result<IssuedToken, TokenError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 80 {
         return Err(TokenError::BadName);
     }
     let token = format!("{PREFIX}{}", hex::encode(rand::random::<[u8; 32]>()));
-    let ingest_token_id = store.insert_ingest_token(name, scope.as_str(), &hash(&token), created_by, store::now()).await?;
+    let now = store::now();
+    let mut tx = store.begin().await?;
+    let ingest_token_id = tx.insert_ingest_token(name, scope.as_str(), &hash(&token), by.user_id(), now).await?;
+    tx.audit(now, by.name(), "token.created", &format!("token:{ingest_token_id}"), &format!("{}: {name}", scope.as_str()));
+    tx.commit().await?;
     Ok(IssuedToken { ingest_token_id, token })
+}
+
+/// Revokes a token (it stops working at once), with its `token.revoked` audit entry in the same unit.
+/// `NotFound` for an unknown id.
+pub async fn revoke(store: &Store, by: &Actor, id: i64) -> Result<(), StoreError> {
+    let now = store::now();
+    let mut tx = store.begin().await?;
+    tx.revoke_ingest_token(id, now).await?;
+    tx.audit(now, by.name(), "token.revoked", &format!("token:{id}"), "revoked");
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The id of the live token of `scope` presented in an `Authorization: Bearer …` header value, if it is one.

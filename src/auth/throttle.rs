@@ -1,6 +1,10 @@
 //! Sign-in throttling: too many failures for one account, or from one client address, within a window
-//! block further attempts under that key until the window has passed.
+//! block further attempts under that key until the window has passed. Changing one's password is
+//! throttled under the same account key, since it guesses the same secret.
 //!
+//! An attempt takes its slot before the password is hashed ([`ThrottlePolicy::admit`]): the slot is
+//! counted as a failure at once, atomically in the database, and forgotten only when the attempt succeeds.
+//! So parallel attempts cannot all pass a check and then each be evaluated: at most the limit are.
 //! Failures are kept in the database, so the limit holds across restarts and across several server
 //! processes on one PostgreSQL database. Keys are counted whether or not the account exists, so being
 //! throttled reveals nothing about which usernames are real.
@@ -9,7 +13,7 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, Tx};
 
 /// Limits for sign-in attempts.
 #[derive(Clone, Copy, Debug)]
@@ -33,7 +37,7 @@ impl Default for ThrottlePolicy {
 #[derive(Clone, Debug)]
 pub struct ThrottleKeys {
     account: String,
-    address: String,
+    address: Option<String>,
 }
 
 impl ThrottleKeys {
@@ -50,7 +54,12 @@ impl ThrottleKeys {
                 }
             },
         };
-        ThrottleKeys { account: format!("account:{username}"), address: format!("address:{address}") }
+        ThrottleKeys { account: format!("account:{username}"), address: Some(format!("address:{address}")) }
+    }
+
+    /// The account key alone: for a signed-in user changing their password, whose address says nothing new.
+    pub fn for_account(username: &str) -> Self {
+        ThrottleKeys { account: format!("account:{username}"), address: None }
     }
 
     /// The account key, cleared after a successful sign-in.
@@ -58,23 +67,45 @@ impl ThrottleKeys {
         &self.account
     }
 
-    fn all(&self) -> [String; 2] {
-        [self.account.clone(), self.address.clone()]
+    fn limits(&self, policy: &ThrottlePolicy) -> Vec<(&str, i64)> {
+        let mut limits = vec![(self.account.as_str(), policy.max_per_account)];
+        limits.extend(self.address.as_deref().map(|a| (a, policy.max_per_address)));
+        limits
+    }
+}
+
+/// An attempt that got a slot under the limits and may be evaluated. Its slot already counts as a failure;
+/// only [`Admission::succeeded`] or [`Admission::withdraw`] forget it.
+#[must_use = "an admitted attempt is a failure unless it is marked otherwise"]
+#[derive(Debug)]
+pub struct Admission {
+    failure_ids: Vec<i64>,
+}
+
+impl Admission {
+    /// The attempt succeeded: within the caller's unit, its slot and every earlier failure of the account
+    /// are forgotten (the address keeps its count).
+    pub async fn succeeded(self, tx: &mut Tx, keys: &ThrottleKeys) -> Result<(), StoreError> {
+        tx.forget_signin_failures(&self.failure_ids).await?;
+        tx.clear_signin_failures(keys.account()).await
+    }
+
+    /// The attempt was not a wrong guess but was refused for another reason (an expired one-time password
+    /// given correctly): its slot is forgotten, earlier failures stay.
+    pub async fn withdraw(self, tx: &mut Tx) -> Result<(), StoreError> {
+        tx.forget_signin_failures(&self.failure_ids).await
     }
 }
 
 impl ThrottlePolicy {
-    /// Whether another attempt under these keys is refused at `now`.
-    pub async fn is_blocked(&self, store: &Store, keys: &ThrottleKeys, now: DateTime<Utc>) -> Result<bool, StoreError> {
-        let since = now - self.window;
-        Ok(store.count_signin_failures(&keys.account, since).await? >= self.max_per_account
-            || store.count_signin_failures(&keys.address, since).await? >= self.max_per_address)
-    }
-
-    /// Records a failed attempt under every key.
-    pub async fn record_failure(&self, store: &Store, keys: &ThrottleKeys, now: DateTime<Utc>) -> Result<(), StoreError> {
+    /// Takes a slot for one attempt under these keys at `now`, in a unit of its own committed before the
+    /// caller hashes anything; `None` when a key is at its limit (the attempt must not be evaluated).
+    pub async fn admit(&self, store: &Store, keys: &ThrottleKeys, now: DateTime<Utc>) -> Result<Option<Admission>, StoreError> {
+        let mut tx = store.begin().await?;
         // Keep a day of history: enough to investigate an attack, small enough to never matter.
-        store.record_signin_failure(&keys.all(), now, now - Duration::days(1)).await
+        let claimed = tx.claim_signin_attempt(&keys.limits(self), now - self.window, now, now - Duration::days(1)).await?;
+        tx.commit().await?;
+        Ok(claimed.map(|failure_ids| Admission { failure_ids }))
     }
 
     /// Whole minutes a blocked client should wait, for the message it is shown.
@@ -92,13 +123,13 @@ mod tests {
         let a = ThrottleKeys::new("alice", "2001:db8:1:2:aaaa::1".parse().unwrap());
         let b = ThrottleKeys::new("alice", "2001:db8:1:2:bbbb::9".parse().unwrap());
         assert_eq!(a.address, b.address);
-        assert_eq!(a.address, "address:2001:db8:1:2::/64");
+        assert_eq!(a.address.as_deref(), Some("address:2001:db8:1:2::/64"));
     }
 
     #[test]
     fn mapped_ipv4_is_keyed_as_plain_ipv4() {
         let k = ThrottleKeys::new("bob", "::ffff:192.0.2.7".parse().unwrap());
-        assert_eq!(k.address, "address:192.0.2.7");
+        assert_eq!(k.address.as_deref(), Some("address:192.0.2.7"));
         assert_eq!(k.account(), "account:bob");
     }
 }

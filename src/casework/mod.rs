@@ -12,9 +12,11 @@
 //! investigations a decision relied on are frozen (edits become new versions); approval checks them again
 //! against the checklist of the day.
 
+mod assign;
 mod decisions;
 mod investigations;
 
+pub use assign::assign_cases;
 pub use decisions::{decide, review, set_status, DecisionRequest};
 pub use investigations::{add_note, open_investigation, save_investigation};
 

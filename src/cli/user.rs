@@ -2,14 +2,16 @@
 
 use anyhow::{bail, Context};
 
-use crate::auth::accounts;
+use crate::auth::{accounts, Actor};
 use crate::config::UserCommand;
 use crate::store::{Store, UserAccount};
 
+/// Runs one `user` command. Changes are audited with the operator as actor (`Actor::cli`: `cli:<OS user>`).
 pub(super) async fn run(store: &Store, cmd: UserCommand) -> anyhow::Result<()> {
+    let by = Actor::cli();
     match cmd {
         UserCommand::Add { username, role, name } => {
-            let issued = accounts::create_account(store, &username, &name, role).await?;
+            let issued = accounts::create_account(store, &by, &username, &name, role).await?;
             println!(
                 "created {} ({}); one-time password: {}\nIt must be changed at first sign-in.",
                 issued.account.username,
@@ -36,15 +38,15 @@ pub(super) async fn run(store: &Store, cmd: UserCommand) -> anyhow::Result<()> {
             }
         }
         UserCommand::Disable { username } => {
-            accounts::set_disabled(store, None, find(store, &username).await?.user_id, true).await?;
+            accounts::set_disabled(store, &by, find(store, &username).await?.user_id, true).await?;
             println!("disabled {username}");
         }
         UserCommand::Enable { username } => {
-            accounts::set_disabled(store, None, find(store, &username).await?.user_id, false).await?;
+            accounts::set_disabled(store, &by, find(store, &username).await?.user_id, false).await?;
             println!("enabled {username}");
         }
         UserCommand::SetRole { username, role } => {
-            accounts::set_role(store, None, find(store, &username).await?.user_id, role).await?;
+            accounts::set_role(store, &by, find(store, &username).await?.user_id, role).await?;
             println!("{username} is now {}", role.label());
         }
         UserCommand::SetPassword { username, password_stdin } => {
@@ -53,10 +55,10 @@ pub(super) async fn run(store: &Store, cmd: UserCommand) -> anyhow::Result<()> {
                 let mut line = String::new();
                 std::io::stdin().read_line(&mut line).context("failed to read the password from standard input")?;
                 let password = line.trim_end_matches(['\r', '\n']);
-                accounts::set_password(store, user.user_id, password, false).await?;
+                accounts::set_password(store, &by, user.user_id, password, false).await?;
                 println!("password of {username} set");
             } else {
-                let issued = accounts::reset_password(store, user.user_id).await?;
+                let issued = accounts::reset_password(store, &by, user.user_id).await?;
                 println!("one-time password of {username}: {}\nIt must be changed at first sign-in.", issued.one_time_password);
             }
         }

@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::mail::{self, NEWSLETTER_IP, SPAMMY_IP};
 use crate::domain::case::{CaseFilter, CaseStatus};
+use crate::domain::ids::UserId;
 use crate::intake;
 use crate::store::{Channel, Store};
 use crate::triage::rates::Threshold;
@@ -35,17 +36,17 @@ pub async fn load_after_mail(store: &Store, now: DateTime<Utc>) -> anyhow::Resul
     let (cases, _) = store.list_cases(&all, 100, now).await?;
     let case_of = |ip: &str| cases.iter().find(|c| c.source_ip == ip).map(|c| c.abuse_case_id);
     if let (Some(case), Some(alex)) = (case_of(SPAMMY_IP), id_of("alex")) {
-        store.assign_cases(&[case], Some(alex), "morgan", now).await?;
+        crate::casework::assign_cases(store, "morgan", &[case], Some(UserId(alex)), now).await?;
         store.set_case_status(case, CaseStatus::Investigating, "alex", now).await?;
     }
     if let (Some(case), Some(sam)) = (case_of(NEWSLETTER_IP), id_of("sam")) {
-        store.assign_cases(&[case], Some(sam), "morgan", now).await?;
+        crate::casework::assign_cases(store, "morgan", &[case], Some(UserId(sam)), now).await?;
         store.set_case_status(case, CaseStatus::AwaitingCustomer, "sam", now).await?;
     }
     // The late-attributed customer was asked four days ago and has not answered: past the front page's
     // three-day line.
     if let (Some(case), Some(sam)) = (case_of(mail::LATE_IP), id_of("sam")) {
-        store.assign_cases(&[case], Some(sam), "morgan", now - Duration::days(4)).await?;
+        crate::casework::assign_cases(store, "morgan", &[case], Some(UserId(sam)), now - Duration::days(4)).await?;
         store.set_case_status(case, CaseStatus::AwaitingCustomer, "sam", now - Duration::days(4)).await?;
     }
     casework(store, &users, case_of(SPAMMY_IP), case_of(NEWSLETTER_IP)).await?;

@@ -42,19 +42,20 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoAccount>> {
                  (without DATABASE_URL it uses data/demo.db)"
             );
         }
+        let by = crate::auth::Actor::system("demo");
         for (username, name, role) in PEOPLE {
-            accounts::create_account_with_password(store, username, name, *role, &password(username), false).await?;
+            accounts::create_account_with_password(store, &by, username, name, *role, &password(username), false).await?;
         }
         // A disabled account, so the admin page shows what one looks like.
-        let former = accounts::create_account_with_password(store, "jo", "Jo Former-Analyst", Role::Analyst, &password("jo"), false).await?;
-        accounts::set_disabled(store, None, former.user_id, true).await?;
+        let former = accounts::create_account_with_password(store, &by, "jo", "Jo Former-Analyst", Role::Analyst, &password("jo"), false).await?;
+        accounts::set_disabled(store, &by, former.user_id, true).await?;
         // A new colleague whose one-time password is still unchanged, for the admin's front page.
-        accounts::create_account_with_password(store, "riley", "Riley New-Analyst", Role::Analyst, &password("riley"), true).await?;
+        accounts::create_account_with_password(store, &by, "riley", "Riley New-Analyst", Role::Analyst, &password("riley"), true).await?;
         let now = store::now();
         holdings::load_before_mail(store, now).await.context("failed to load the demo customers")?;
         let (username, name, account_ref) = PORTAL;
         let customer = store.customer_ids_by_ref().await?.get(account_ref).copied().context("the demo customer is missing")?;
-        accounts::create_portal_account(store, customer, username, name, Some(&password(username))).await?;
+        accounts::create_portal_account(store, &by, customer, username, name, Some(&password(username))).await?;
         for m in mail::messages(now) {
             intake::receive(store, &m.raw, Channel::Mta, Some(m.recipient), intake::DEFAULT_MAX_MESSAGE_BYTES)
                 .await

@@ -11,6 +11,17 @@ pub const MIN_PASSWORD_LEN: usize = 12;
 /// Longest password accepted, so hashing cost stays bounded.
 pub const MAX_PASSWORD_LEN: usize = 1024;
 
+/// How long a one-time password lasts, in hours: one issued to a new account, at a reset, or as a portal
+/// invitation. Long enough to pass on over a weekend, short enough that a forgotten one stops working.
+/// After it the password is refused at sign-in, and an administrator (or, for a customer, staff) issues
+/// another.
+pub const ONE_TIME_PASSWORD_HOURS: i64 = 72;
+
+/// When a one-time password issued at `issued_at` stops working.
+pub fn one_time_password_expiry(issued_at: DateTime<Utc>) -> DateTime<Utc> {
+    issued_at + chrono::Duration::hours(ONE_TIME_PASSWORD_HOURS)
+}
+
 /// A user account as sent to the browser. It never carries the password hash.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserView {

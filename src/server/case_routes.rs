@@ -14,6 +14,7 @@ use axum::{Extension, Json};
 use super::case_views;
 use super::state::AppState;
 use crate::auth::ingest_token::{self, TokenScope};
+use crate::casework::CaseworkError;
 use crate::domain::access::STAFF;
 use crate::domain::case::{CaseFilter, CaseRow};
 use crate::domain::user::CurrentUser;
@@ -188,15 +189,15 @@ pub async fn assign(State(state): State<AppState>, user: Option<Extension<Curren
     let Some(assignee) = assignee.filter(|_| !cases.is_empty()) else {
         return Redirect::to(&format!("{back}{separator}notice=choose-cases-and-assignee")).into_response();
     };
-    match state.store.assign_cases(&cases, assignee, &user.username, store::now()).await {
+    let assignee = assignee.map(crate::domain::ids::UserId);
+    match crate::casework::assign_cases(&state.store, &user.username, &cases, assignee, store::now()).await {
         Ok(changed) => {
             tracing::info!(by = %user.user_id, cases = cases.len(), changed, "cases assigned");
-            let who = assignee.map_or_else(|| "nobody".to_owned(), |a| format!("user {a}"));
-            let subject = cases.iter().map(|c| format!("case:{c}")).collect::<Vec<_>>().join(" ");
-            let _ = crate::casework::record_event(&state.store, &user.username, "case.assigned", &subject, &who).await;
             Redirect::to(&format!("{back}{separator}notice=assigned-{changed}")).into_response()
         }
-        Err(StoreError::NotFound) => Redirect::to(&format!("{back}{separator}notice=unknown-assignee")).into_response(),
+        Err(CaseworkError::NotFound(_) | CaseworkError::Invalid(_)) => {
+            Redirect::to(&format!("{back}{separator}notice=unknown-assignee")).into_response()
+        }
         Err(e) => {
             tracing::error!(error = %e, "assigning cases failed");
             (StatusCode::SERVICE_UNAVAILABLE, "The cases could not be assigned; please try again.\n").into_response()

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::tx::on_tx;
-use super::{on_backend, Store, StoreError, Tx};
+use super::{on_backend, Store, StoreError, Tx, UserAccount};
 use crate::domain::case::{CaseEventView, CaseStatus};
 
 impl Store {
@@ -14,43 +14,6 @@ impl Store {
         let changed = tx.set_case_status(case_id, status, actor, now).await?;
         tx.commit().await?;
         Ok(changed)
-    }
-
-    /// Assigns cases to a user (or to nobody), recording each change. Returns how many cases changed;
-    /// unknown case ids are skipped.
-    pub async fn assign_cases(
-        &self,
-        case_ids: &[i64],
-        assignee: Option<i64>,
-        actor: &str,
-        now: DateTime<Utc>,
-    ) -> Result<u64, StoreError> {
-        const NAME: &str = "select username from app_user where user_id = $1";
-        const SQL: &str = "update abuse_case set assignee_id = $2, updated_at = $3 where abuse_case_id = $1 \
-            and (assignee_id is null or $2 is null or assignee_id <> $2) \
-            and not (assignee_id is null and $2 is null)";
-        const EVENT: &str = "insert into case_event (abuse_case_id, kind, detail, actor, created_at, updated_at) \
-            values ($1, 'assignee', $2, $3, $4, $4)";
-        on_backend!(self, |pool| {
-            let mut tx = pool.begin_with(super::begin_write(pool)).await?;
-            let detail = match assignee {
-                Some(id) => {
-                    let name: String = sqlx::query_scalar(NAME).bind(id).fetch_one(&mut *tx).await?;
-                    format!("assigned to {name}")
-                }
-                None => "unassigned".to_owned(),
-            };
-            let mut changed = 0;
-            for &case_id in case_ids {
-                let done = sqlx::query(SQL).bind(case_id).bind(assignee).bind(now).execute(&mut *tx).await?.rows_affected();
-                if done > 0 {
-                    sqlx::query(EVENT).bind(case_id).bind(&detail).bind(actor).bind(now).execute(&mut *tx).await?;
-                    changed += done;
-                }
-            }
-            tx.commit().await?;
-            Ok(changed)
-        })
     }
 
     /// A case's recorded changes, newest first.
@@ -64,6 +27,47 @@ impl Store {
 }
 
 impl Tx {
+    /// Assigns cases to an account (or to nobody), recording each change in the case's history. Returns how
+    /// many cases changed; unknown case ids are skipped. Who may be an assignee is the caller's rule
+    /// (`casework::assign_cases`).
+    pub async fn assign_cases(
+        &mut self,
+        case_ids: &[i64],
+        assignee: Option<&UserAccount>,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        const SQL: &str = "update abuse_case set assignee_id = $2, updated_at = $3 where abuse_case_id = $1 \
+            and (assignee_id is null or $2 is null or assignee_id <> $2) \
+            and not (assignee_id is null and $2 is null)";
+        const EVENT: &str = "insert into case_event (abuse_case_id, kind, detail, actor, created_at, updated_at) \
+            values ($1, 'assignee', $2, $3, $4, $4)";
+        let detail = assignee.map_or_else(|| "unassigned".to_owned(), |a| format!("assigned to {}", a.username));
+        let assignee_id = assignee.map(|a| a.user_id.0);
+        let mut changed = 0;
+        for &case_id in case_ids {
+            let done = on_tx!(self, |conn| sqlx::query(SQL)
+                .bind(case_id)
+                .bind(assignee_id)
+                .bind(now)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected());
+            if done > 0 {
+                on_tx!(self, |conn| sqlx::query(EVENT)
+                    .bind(case_id)
+                    .bind(&detail)
+                    .bind(actor)
+                    .bind(now)
+                    .execute(&mut *conn)
+                    .await?
+                    .rows_affected());
+                changed += done;
+            }
+        }
+        Ok(changed)
+    }
+
     /// Sets a case's status, recording the change in the case's history; closing stamps `closed_at`.
     /// Returns false when the case already had that status (nothing recorded).
     pub async fn set_case_status(&mut self, case_id: i64, status: CaseStatus, actor: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {

@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{on_backend, Store, StoreError};
+use super::tx::on_tx;
+use super::{on_backend, Store, StoreError, Tx};
 use crate::domain::ids::UserId;
 
 /// A token as the admin page lists it (never the token itself).
@@ -20,28 +21,6 @@ pub struct IngestTokenView {
 }
 
 impl Store {
-    /// Stores a new token's hash under a name people recognise ("postfix on mx1").
-    pub async fn insert_ingest_token(
-        &self,
-        name: &str,
-        scope: &str,
-        token_hash: &str,
-        created_by: Option<UserId>,
-        now: DateTime<Utc>,
-    ) -> Result<i64, StoreError> {
-        const SQL: &str = "insert into ingest_token (name, token_hash, created_by, created_at, updated_at, scope) \
-                           values ($1, $2, $3, $4, $4, $5) returning ingest_token_id";
-        let id = on_backend!(self, |pool| sqlx::query_scalar(SQL)
-            .bind(name)
-            .bind(token_hash)
-            .bind(created_by.map(|u| u.0))
-            .bind(now)
-            .bind(scope)
-            .fetch_one(pool)
-            .await?);
-        Ok(id)
-    }
-
     /// The id of the live (not revoked) token of `scope` with this hash, marking it used at `now`.
     pub async fn use_ingest_token(&self, token_hash: &str, scope: &str, now: DateTime<Utc>) -> Result<Option<i64>, StoreError> {
         const SQL: &str = "update ingest_token set last_used_at = $2, updated_at = $2 \
@@ -55,14 +34,6 @@ impl Store {
         Ok(id)
     }
 
-    /// Revokes a token; it stops working at once. Revoking twice keeps the first instant.
-    pub async fn revoke_ingest_token(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
-        const SQL: &str = "update ingest_token set revoked_at = coalesce(revoked_at, $2), updated_at = $2 \
-                           where ingest_token_id = $1";
-        let done = on_backend!(self, |pool| sqlx::query(SQL).bind(id).bind(now).execute(pool).await?.rows_affected());
-        super::found(done)
-    }
-
     /// Every token, newest first.
     pub async fn list_ingest_tokens(&self) -> Result<Vec<IngestTokenView>, StoreError> {
         const SQL: &str = "select t.ingest_token_id, t.name, t.scope, u.username as created_by, t.created_at, t.last_used_at, \
@@ -70,5 +41,38 @@ impl Store {
                            order by t.ingest_token_id desc";
         let rows = on_backend!(self, |pool| sqlx::query_as(SQL).fetch_all(pool).await?);
         Ok(rows)
+    }
+}
+
+/// Creating and revoking tokens happen inside a unit, so each carries its audit entry (`auth::ingest_token`).
+impl Tx {
+    /// Stores a new token's hash under a name people recognise ("postfix on mx1").
+    pub async fn insert_ingest_token(
+        &mut self,
+        name: &str,
+        scope: &str,
+        token_hash: &str,
+        created_by: Option<UserId>,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        const SQL: &str = "insert into ingest_token (name, token_hash, created_by, created_at, updated_at, scope) \
+                           values ($1, $2, $3, $4, $4, $5) returning ingest_token_id";
+        let id = on_tx!(self, |conn| sqlx::query_scalar(SQL)
+            .bind(name)
+            .bind(token_hash)
+            .bind(created_by.map(|u| u.0))
+            .bind(now)
+            .bind(scope)
+            .fetch_one(&mut *conn)
+            .await?);
+        Ok(id)
+    }
+
+    /// Revokes a token; it stops working at once. Revoking twice keeps the first instant.
+    pub async fn revoke_ingest_token(&mut self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+        const SQL: &str = "update ingest_token set revoked_at = coalesce(revoked_at, $2), updated_at = $2 \
+                           where ingest_token_id = $1";
+        let done = on_tx!(self, |conn| sqlx::query(SQL).bind(id).bind(now).execute(&mut *conn).await?.rows_affected());
+        super::found(done)
     }
 }

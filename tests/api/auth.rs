@@ -52,6 +52,8 @@ async fn the_login_page_explains_a_failure() {
     assert!(html.contains("Wrong username or password."));
     let html = app.client().get(app.url("/login?error=throttled&minutes=15")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("Too many failed sign-in attempts. Wait 15 minutes"));
+    let html = app.client().get(app.url("/login?error=expired")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("This one-time password has expired: they work for 72 hours."), "{html}");
 }
 
 #[tokio::test]
@@ -60,7 +62,7 @@ async fn a_disabled_account_cannot_sign_in_and_loses_its_session() {
     let client = app.signed_in("bob", Role::Analyst).await;
     assert_eq!(client.get(app.url("/")).send().await.unwrap().status(), 200);
     let bob = app.store.find_user_by_username("bob").await.unwrap().unwrap();
-    accounts::set_disabled(&app.store, None, bob.user_id, true).await.unwrap();
+    accounts::set_disabled(&app.store, &abusedesk::auth::Actor::system("test"), bob.user_id, true).await.unwrap();
 
     let resp = client.get(app.url("/")).send().await.unwrap();
     assert_eq!(resp.status(), 303);
@@ -98,12 +100,39 @@ async fn sign_in_returns_to_the_page_asked_for_but_never_to_another_site() {
     assert_eq!(send("/admin/users").await, "/admin/users");
     assert_eq!(send("https://evil.example/").await, "/");
     assert_eq!(send("//evil.example/").await, "/");
+    // What `/login?next=…` hands the form once decoded, and what a browser would make of it.
+    for hostile in ["/\t/evil.example", "/%09/evil.example", "/\\evil.example", "/%5C%5Cevil.example", "/%2F/evil.example", "/\n/evil.example"] {
+        assert_eq!(send(hostile).await, "/", "{hostile:?}");
+    }
+    // The failure page carries the sanitised value forward, never the hostile one.
+    let client = app.client();
+    let resp = client
+        .post(app.url("/auth/signin"))
+        .form(&[("username", "dana"), ("password", "wrong-wrong-wrong"), ("next", "/\t/evil.example")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&resp), "/login?error=invalid&next=%2F");
+}
+
+#[tokio::test]
+async fn a_sign_in_whose_audit_entry_cannot_be_written_fails_with_503() {
+    let app = TestApp::spawn().await;
+    app.add_user("nora", Role::Analyst).await;
+    let abusedesk::store::Backend::Sqlite(pool) = app.store.backend() else { unreachable!("a SQLite test app") };
+    sqlx::query("alter table audit_log rename to audit_log_gone").execute(pool).await.unwrap();
+    let client = app.client();
+    for password in [password_of("nora"), "wrong-wrong-wrong".to_owned()] {
+        let resp = client.post(app.url("/auth/signin")).form(&[("username", "nora"), ("password", &password)]).send().await.unwrap();
+        assert_eq!(resp.status(), 503);
+    }
+    assert_eq!(client.get(app.url("/")).send().await.unwrap().status(), 303, "not signed in");
 }
 
 #[tokio::test]
 async fn a_one_time_password_must_be_changed_before_anything_else() {
     let app = TestApp::spawn().await;
-    let issued = accounts::create_account(&app.store, "erin", "Erin", Role::Analyst).await.unwrap();
+    let issued = accounts::create_account(&app.store, &abusedesk::auth::Actor::system("test"), "erin", "Erin", Role::Analyst).await.unwrap();
     let client = app.client();
     assert_eq!(app.sign_in(&client, "erin", &issued.one_time_password).await, "/account");
 

@@ -2,6 +2,7 @@
 //! chart, bulk assignment by a plain form, the CSV export, and the JSON API for staff sessions and read
 //! tokens only.
 
+use abusedesk::auth::accounts;
 use abusedesk::auth::ingest_token::{self, TokenScope};
 use abusedesk::domain::role::Role;
 use abusedesk::store::Channel;
@@ -15,6 +16,54 @@ async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
     let resp = client.get(app.url(path)).send().await.unwrap();
     assert_eq!(resp.status(), 200, "GET {path}");
     resp.text().await.unwrap()
+}
+
+/// Receives the SpamCop report once and returns the id of the case it opens.
+async fn spamcop_case(app: &TestApp) -> i64 {
+    abusedesk::intake::receive(&app.store, SPAMCOP, Channel::Mta, Some("abuse@isp.example"), 1 << 20).await.unwrap();
+    let (rows, _) = app.store.list_cases(&Default::default(), 10, abusedesk::store::now()).await.unwrap();
+    rows[0].abuse_case_id
+}
+
+#[tokio::test]
+async fn only_active_staff_accounts_can_be_assigned_cases() {
+    let app = TestApp::spawn().await;
+    let case_id = spamcop_case(&app).await;
+    let analyst = app.signed_in("alex", Role::Analyst).await;
+    let customer = app.add_user("frank", Role::Customer).await;
+    let former = app.add_user("jo", Role::Analyst).await;
+    accounts::set_disabled(&app.store, &abusedesk::auth::Actor::system("test"), former.user_id, true).await.unwrap();
+
+    for (who, id) in [("a customer", customer.user_id.0), ("a disabled analyst", former.user_id.0), ("an unknown id", 9_999)] {
+        let form = [("case", case_id.to_string()), ("assignee", id.to_string())];
+        let resp = analyst.post(app.url("/cases/assign")).form(&form).send().await.unwrap();
+        assert_eq!(location(&resp), "/cases?notice=unknown-assignee", "{who}");
+    }
+    assert_eq!(app.store.get_case(case_id).await.unwrap().assignee, None);
+    assert!(app.store.audit_page(Some("case.assigned"), None, 10, 0).await.unwrap().is_empty(), "nothing was assigned");
+
+    // An active analyst can be; the assignment comes with its audit entry.
+    let me = app.store.find_user_by_username("alex").await.unwrap().unwrap();
+    let form = [("case", case_id.to_string()), ("assignee", me.user_id.0.to_string())];
+    let resp = analyst.post(app.url("/cases/assign")).form(&form).send().await.unwrap();
+    assert_eq!(location(&resp), "/cases?notice=assigned-1");
+    let entries = app.store.audit_page(Some("case.assigned"), None, 10, 0).await.unwrap();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!((entries[0].actor.as_str(), entries[0].subject.clone()), ("alex", format!("case:{case_id}")));
+}
+
+#[tokio::test]
+async fn an_assignment_whose_audit_entry_cannot_be_written_is_not_made() {
+    let app = TestApp::spawn().await;
+    let case_id = spamcop_case(&app).await;
+    let analyst = app.signed_in("alex", Role::Analyst).await;
+    let me = app.store.find_user_by_username("alex").await.unwrap().unwrap();
+    let abusedesk::store::Backend::Sqlite(pool) = app.store.backend() else { unreachable!("a SQLite test app") };
+    sqlx::query("alter table audit_log rename to audit_log_gone").execute(pool).await.unwrap();
+    let form = [("case", case_id.to_string()), ("assignee", me.user_id.0.to_string())];
+    let resp = analyst.post(app.url("/cases/assign")).form(&form).send().await.unwrap();
+    assert_eq!(resp.status(), 503);
+    assert_eq!(app.store.get_case(case_id).await.unwrap().assignee, None, "rolled back with its entry");
 }
 
 #[tokio::test]
@@ -69,8 +118,8 @@ async fn staff_triage_cases_and_machines_read_them_with_a_read_token_only() {
     let anonymous = app.client().get(app.url("/api/v1/cases")).send().await.unwrap();
     assert_eq!(anonymous.status(), 401);
     assert_eq!(anonymous.headers()["www-authenticate"], "Bearer");
-    let ingest = ingest_token::create(&app.store, "mx1", TokenScope::Ingest, None).await.unwrap().token;
-    let read = ingest_token::create(&app.store, "reporting", TokenScope::Read, None).await.unwrap().token;
+    let ingest = ingest_token::create(&app.store, &abusedesk::auth::Actor::system("test"), "mx1", TokenScope::Ingest).await.unwrap().token;
+    let read = ingest_token::create(&app.store, &abusedesk::auth::Actor::system("test"), "reporting", TokenScope::Read).await.unwrap().token;
     let machine = reqwest::Client::new();
     let with = |token: &str| machine.get(app.url(&format!("/api/v1/cases/{case_id}"))).bearer_auth(token.to_owned()).send();
     assert_eq!(with(&ingest).await.unwrap().status(), 401, "an ingest token cannot read cases");

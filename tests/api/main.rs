@@ -3,6 +3,7 @@
 // In tests a panic is the failure report, so unwrapping is the clearest way to say "this must work".
 #![allow(clippy::unwrap_used)]
 
+mod account_audit;
 mod attribution;
 mod auth;
 mod cases;

@@ -9,7 +9,7 @@ const AOL: &str = "tests/fixtures/abuseio/feedback-loop/AOL_example_1.eml";
 const SPAMCOP: &str = "tests/fixtures/mail-abuse/spamcop_4.eml";
 
 /// Runs the binary on `db` with `stdin` as standard input.
-fn run(db: &str, args: &[&str], stdin: &[u8]) -> std::process::Output {
+pub(crate) fn run(db: &str, args: &[&str], stdin: &[u8]) -> std::process::Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_abusedesk"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("DATABASE_URL", db)

@@ -9,6 +9,7 @@ mod holdings;
 mod intake;
 mod lmtp;
 mod nodes;
+mod user;
 
 use std::process::Command;
 

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use abusedesk::casework::assign_cases;
 use abusedesk::attribution::{AssignmentKind, CustomerStatus, NewCustomer};
 use abusedesk::domain::case::{CaseFilter, CaseSort, CaseStatus};
 use abusedesk::intake::{self, cases};
@@ -209,8 +210,7 @@ async fn cases_are_assigned_in_bulk_and_rates_use_imported_volumes_and_threshold
         .await;
         let (news, spam) = (case_at(&s, NEWSLETTER).await, case_at(&s, SPAMMER).await);
 
-        let alex = abusedesk::auth::accounts::create_account_with_password(
-            &s,
+        let alex = abusedesk::auth::accounts::create_account_with_password(&s, &abusedesk::auth::Actor::system("test"),
             "alex",
             "Alex",
             abusedesk::domain::role::Role::Analyst,
@@ -220,12 +220,12 @@ async fn cases_are_assigned_in_bulk_and_rates_use_imported_volumes_and_threshold
         .await
         .unwrap();
         let both = [news.abuse_case_id, spam.abuse_case_id, 999_999];
-        assert_eq!(s.assign_cases(&both, Some(alex.user_id.0), "morgan", now).await.unwrap(), 2);
-        assert_eq!(s.assign_cases(&both, Some(alex.user_id.0), "morgan", now).await.unwrap(), 0, "already theirs");
+        assert_eq!(assign_cases(&s, "morgan", &both, Some(alex.user_id), now).await.unwrap(), 2);
+        assert_eq!(assign_cases(&s, "morgan", &both, Some(alex.user_id), now).await.unwrap(), 0, "already theirs");
         assert_eq!(case_at(&s, SPAMMER).await.assignee.as_deref(), Some("alex"));
         let mine = CaseFilter { assignee: Some("alex".to_owned()), ..CaseFilter::default() };
         assert_eq!(s.list_cases(&mine, 10, now).await.unwrap().1, 2);
-        assert_eq!(s.assign_cases(&[spam.abuse_case_id], None, "morgan", now).await.unwrap(), 1);
+        assert_eq!(assign_cases(&s, "morgan", &[spam.abuse_case_id], None, now).await.unwrap(), 1);
         let nobody = CaseFilter { assignee: Some("none".to_owned()), ..CaseFilter::default() };
         assert_eq!(s.list_cases(&nobody, 10, now).await.unwrap().1, 1);
         assert_eq!(s.case_event_log(spam.abuse_case_id, 10).await.unwrap()[0].detail, "unassigned");

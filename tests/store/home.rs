@@ -36,8 +36,7 @@ async fn the_intake_counter_follows_parses_reparses_and_hand_entered_reports() {
         s.store_parse_outcome(id, &outcome, store::now()).await.unwrap();
         assert_eq!(charted(&s).await, [("AOL".to_owned(), 1)], "a reparse replaces, it does not add");
 
-        let user = abusedesk::auth::accounts::create_account_with_password(
-            &s, "ana", "", abusedesk::domain::role::Role::Analyst, "ana-long-password-1", false,
+        let user = abusedesk::auth::accounts::create_account_with_password(&s, &abusedesk::auth::Actor::system("test"), "ana", "", abusedesk::domain::role::Role::Analyst, "ana-long-password-1", false,
         )
         .await
         .unwrap();

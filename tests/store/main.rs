@@ -15,6 +15,7 @@ mod hostile;
 #[path = "../common/postgres.rs"]
 mod postgres;
 
+mod accounts;
 mod attribution;
 mod backends;
 mod cases;
@@ -26,6 +27,7 @@ mod portal;
 mod portal_privacy;
 mod recount_journal;
 mod settings;
+mod signin;
 mod signin_failures;
 mod units;
 mod users;

@@ -117,7 +117,9 @@ async fn messages_are_listed_newest_first_by_status_and_ids_oldest_first() {
 async fn ingest_tokens_work_until_revoked() {
     on_each_backend(|s: Store| async move {
         let now = store::now();
-        let id = s.insert_ingest_token("postfix on mx1", "ingest", "hash-a", None, now).await.unwrap();
+        let mut tx = s.begin().await.unwrap();
+        let id = tx.insert_ingest_token("postfix on mx1", "ingest", "hash-a", None, now).await.unwrap();
+        tx.commit().await.unwrap();
         assert_eq!(s.use_ingest_token("hash-a", "ingest", now).await.unwrap(), Some(id));
         assert_eq!(s.use_ingest_token("hash-a", "read", now).await.unwrap(), None, "an ingest token cannot read");
         assert_eq!(s.use_ingest_token("hash-b", "ingest", now).await.unwrap(), None);
@@ -127,12 +129,15 @@ async fn ingest_tokens_work_until_revoked() {
         assert_eq!(listed[0].scope, "ingest");
         assert_eq!(listed[0].last_used_at, Some(now));
 
-        s.revoke_ingest_token(id, now).await.unwrap();
+        let mut tx = s.begin().await.unwrap();
+        tx.revoke_ingest_token(id, now).await.unwrap();
+        tx.commit().await.unwrap();
         assert_eq!(s.use_ingest_token("hash-a", "ingest", now).await.unwrap(), None, "a revoked token no longer works");
         assert_eq!(s.list_ingest_tokens().await.unwrap()[0].revoked_at, Some(now));
-        assert!(matches!(s.revoke_ingest_token(9_999, now).await, Err(StoreError::NotFound)));
+        let mut tx = s.begin().await.unwrap();
+        assert!(matches!(tx.revoke_ingest_token(9_999, now).await, Err(StoreError::NotFound)));
         assert!(matches!(
-            s.insert_ingest_token("again", "read", "hash-a", None, now).await,
+            tx.insert_ingest_token("again", "read", "hash-a", None, now).await,
             Err(StoreError::Conflict { .. })
         ));
     })
@@ -151,9 +156,10 @@ async fn reports_entered_by_hand_record_who_and_survive_reparsing() {
             password_hash: "x".into(),
             role: Role::Analyst,
             must_change_password: false,
+            password_expires_at: None,
             customer_id: None,
         };
-        let alex = s.insert_user(&user, now).await.unwrap();
+        let alex = crate::users::insert_user(&s, &user, now).await.unwrap();
         let id = s
             .record_arrival(&arrival(b"Subject: ssh\n\nhammering", "ccc", Channel::Mta, None))
             .await

@@ -84,9 +84,8 @@ pub async fn invite_to_portal(
         crate::store::StoreError::NotFound => AppError::NotFound { what: format!("customer {customer_id}") }.with_response_status(),
         other => other.into(),
     })?;
-    let issued = crate::auth::accounts::create_portal_account(&state.store, customer_id, &username, &display_name, None).await?;
-    let subject = format!("user:{}", issued.account.user_id);
-    crate::casework::record_event(&state.store, &staff.username, "user.portal_invited", &subject, &format!("customer:{customer_id}")).await?;
+    let by = crate::auth::Actor::user(&staff);
+    let issued = crate::auth::accounts::create_portal_account(&state.store, &by, customer_id, &username, &display_name, None).await?;
     tracing::info!(by = %staff.user_id, user.id = %issued.account.user_id, customer.id = customer_id, "portal account created");
     Ok(super::users::IssuedCredentials { username: issued.account.username, one_time_password: issued.one_time_password })
 }

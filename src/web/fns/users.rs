@@ -33,9 +33,9 @@ pub async fn create_user(username: String, display_name: String, role: String) -
         return Err(AppError::invalid("role", message).with_response_status());
     }
     let state = super::app_state()?;
-    let issued = crate::auth::accounts::create_account(&state.store, &username, &display_name, role).await?;
+    let by = crate::auth::Actor::user(&admin);
+    let issued = crate::auth::accounts::create_account(&state.store, &by, &username, &display_name, role).await?;
     tracing::info!(by = %admin.user_id, user.id = %issued.account.user_id, %role, "account created");
-    crate::casework::record_event(&state.store, &admin.username, "user.created", &format!("user:{}", issued.account.user_id), role.as_str()).await?;
     Ok(IssuedCredentials { username: issued.account.username, one_time_password: issued.one_time_password })
 }
 
@@ -46,9 +46,8 @@ pub async fn set_user_role(user_id: i64, role: String) -> Result<(), AppError> {
     let role = parse_role(&role)?;
     let state = super::app_state()?;
     let target = crate::domain::ids::UserId(user_id);
-    crate::auth::accounts::set_role(&state.store, Some(admin.user_id), target, role).await?;
+    crate::auth::accounts::set_role(&state.store, &crate::auth::Actor::user(&admin), target, role).await?;
     tracing::info!(by = %admin.user_id, user.id = %target, %role, "role changed");
-    crate::casework::record_event(&state.store, &admin.username, "user.role", &format!("user:{target}"), role.as_str()).await?;
     Ok(())
 }
 
@@ -58,10 +57,8 @@ pub async fn set_user_disabled(user_id: i64, disabled: bool) -> Result<(), AppEr
     let admin = crate::auth::require(&[Role::Admin])?;
     let state = super::app_state()?;
     let target = crate::domain::ids::UserId(user_id);
-    crate::auth::accounts::set_disabled(&state.store, Some(admin.user_id), target, disabled).await?;
+    crate::auth::accounts::set_disabled(&state.store, &crate::auth::Actor::user(&admin), target, disabled).await?;
     tracing::info!(by = %admin.user_id, user.id = %target, disabled, "account access changed");
-    let what = if disabled { "disabled" } else { "enabled" };
-    crate::casework::record_event(&state.store, &admin.username, "user.access", &format!("user:{target}"), what).await?;
     Ok(())
 }
 
@@ -70,7 +67,8 @@ pub async fn set_user_disabled(user_id: i64, disabled: bool) -> Result<(), AppEr
 pub async fn reset_user_password(user_id: i64) -> Result<IssuedCredentials, AppError> {
     let admin = crate::auth::require(&[Role::Admin])?;
     let state = super::app_state()?;
-    let issued = crate::auth::accounts::reset_password(&state.store, crate::domain::ids::UserId(user_id)).await?;
+    let by = crate::auth::Actor::user(&admin);
+    let issued = crate::auth::accounts::reset_password(&state.store, &by, crate::domain::ids::UserId(user_id)).await?;
     tracing::info!(by = %admin.user_id, user.id = %issued.account.user_id, "password reset");
     Ok(IssuedCredentials { username: issued.account.username, one_time_password: issued.one_time_password })
 }

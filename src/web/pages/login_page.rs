@@ -4,6 +4,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::domain::user::ONE_TIME_PASSWORD_HOURS;
+
 /// The sign-in form, with the reason of a previous failure.
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -11,6 +13,13 @@ pub fn LoginPage() -> impl IntoView {
     let message = move || {
         query.with(|q| match (q.get("error").as_deref(), q.get("notice").as_deref()) {
             (Some("invalid"), _) => Some(("notice error", "Wrong username or password.".to_owned())),
+            (Some("expired"), _) => Some((
+                "notice error",
+                format!(
+                    "This one-time password has expired: they work for {ONE_TIME_PASSWORD_HOURS} hours. Ask an \
+                     administrator for a new one (customers: ask your contact at the ISP for a new invitation)."
+                ),
+            )),
             (Some("throttled"), _) => {
                 let minutes = q.get("minutes").unwrap_or_else(|| "15".to_owned());
                 Some((
