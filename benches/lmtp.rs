@@ -91,6 +91,9 @@ async fn run(label: &str, url: &str, n: usize) {
 
     let cpu = cpu_seconds();
     let mut times = one_connection(&addr, (0..n).map(|i| message(&sample, i)).collect()).await;
+    while store.count_messages_in("pending").await.unwrap() > 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     let cpu = cpu_seconds() - cpu;
     times.sort();
     println!(
@@ -114,10 +117,16 @@ async fn run(label: &str, url: &str, n: usize) {
         delivered += t.await.unwrap().len();
     }
     let elapsed = started.elapsed().as_secs_f64();
+    // Answers come once the bytes are committed; parsing and placement follow in their own batches.
+    while store.count_messages_in("pending").await.unwrap() > 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let settled = started.elapsed().as_secs_f64();
     let cpu = cpu_seconds() - cpu;
     println!(
-        "{label}: {CONNECTIONS} connections at once, {delivered} messages: {:.0} messages/s; CPU {:.2} ms per message",
+        "{label}: {CONNECTIONS} connections at once, {delivered} messages: {:.0} messages/s answered, {:.0} messages/s parsed and placed; CPU {:.2} ms per message",
         delivered as f64 / elapsed,
+        delivered as f64 / settled,
         cpu * 1000.0 / delivered as f64
     );
     store.close().await;

@@ -26,7 +26,12 @@ const EX_TEMPFAIL: u8 = 75;
 pub(super) async fn heal(store: &Store, budget: Budget) {
     match intake::heal::heal(store, budget).await {
         Ok(healed) if healed != Healed::default() => {
-            tracing::info!(messages = healed.messages, cases = healed.cases, "settled what an interrupted run left");
+            tracing::info!(
+                parsed = healed.parsed,
+                placed = healed.messages,
+                cases = healed.cases,
+                "settled what an interrupted run left"
+            );
         }
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "could not settle what an interrupted run left; the next run will"),

@@ -20,7 +20,7 @@ use std::collections::{BTreeSet, HashMap};
 use sha2::{Digest, Sha256};
 
 use crate::ingest::{ParseError, ParsedMessage};
-use crate::store::{self, Channel, MessageSummary, NewArrival, ParseStatus, Store, StoreError};
+use crate::store::{self, Channel, NewArrival, ParseStatus, Store, StoreError, StoredArrival};
 
 pub use parsing::{complainant_hash, format_name};
 
@@ -99,6 +99,48 @@ pub async fn receive_batch(
     max_bytes: usize,
     recount: cases::Recount,
 ) -> Result<Vec<Result<Receipt, IntakeError>>, StoreError> {
+    // Parsing starts on the other cores while the bytes are being stored; what it finds is stored only
+    // after the bytes are durable, and a message that turns out to be a copy of a parsed one drops it.
+    let raws: Vec<Vec<u8>> =
+        messages.iter().filter(|m| refusal(m.raw, max_bytes).is_none()).map(|m| m.raw.to_vec()).collect();
+    let parsing = tokio::spawn(parsing::parse_all(raws));
+    let arrivals = match store_arrivals(store, messages, channel, max_bytes).await {
+        Ok(arrivals) => arrivals,
+        Err(e) => {
+            parsing.abort();
+            return Err(e);
+        }
+    };
+    let stored: Vec<StoredArrival> = arrivals.iter().filter_map(|a| a.as_ref().ok().copied()).collect();
+    let parsed_all = parsing.await.unwrap_or_else(|_| vec![Err(ParseError::Unreadable); stored.len()]);
+    let summaries = settle_arrivals(store, &stored, parsed_all, recount).await?;
+    Ok(arrivals
+        .into_iter()
+        .map(|arrival| {
+            let arrival = arrival?;
+            let id = arrival.inbound_message_id;
+            let summary = summaries.get(&id).cloned().unwrap_or_else(|| ParseSummary {
+                status: ParseStatus::Pending,
+                format: None,
+                reports: 0,
+                detail: Some("stored; parsing will be retried by `abusedesk reparse`".to_owned()),
+            });
+            Ok(summary.into_receipt(id, arrival.copy))
+        })
+        .collect())
+}
+
+/// The first half of receiving: stores the bytes and arrivals of `messages` in one transaction. One answer
+/// per message, in order: where it is stored (durable when this returns), or why it was refused.
+///
+/// # Errors
+/// A database error: none of the messages was stored.
+pub async fn store_arrivals(
+    store: &Store,
+    messages: &[Incoming<'_>],
+    channel: Channel,
+    max_bytes: usize,
+) -> Result<Vec<Result<StoredArrival, IntakeError>>, StoreError> {
     let received_at = store::now();
     let hashes: Vec<Result<String, IntakeError>> = messages.iter().map(|m| check(m.raw, max_bytes)).collect();
     let arrivals: Vec<NewArrival> = messages
@@ -110,36 +152,47 @@ pub async fn receive_batch(
             Some(NewArrival { raw: m.raw, sha256, channel, recipient, received_at })
         })
         .collect();
-    // Parsing starts on the other cores while the bytes are being stored; what it finds is stored only
-    // after the bytes are durable, and a message that turns out to be a copy of a parsed one drops it.
-    let raws: Vec<Vec<u8>> = arrivals.iter().map(|a| a.raw.to_vec()).collect();
-    let parsing = tokio::spawn(parsing::parse_all(raws));
-    let stored = match store.record_arrivals(&arrivals).await {
-        Ok(stored) => stored,
-        Err(e) => {
-            parsing.abort();
-            return Err(e);
-        }
-    };
-    let parsed_all = parsing.await.unwrap_or_else(|_| vec![Err(ParseError::Unreadable); stored.len()]);
+    let mut stored = store.record_arrivals(&arrivals).await?.into_iter();
+    Ok(hashes
+        .into_iter()
+        .map(|hash| {
+            hash?;
+            stored.next().ok_or(IntakeError::Store(StoreError::NotFound))
+        })
+        .collect())
+}
 
-    // Which stored messages to parse: each new one once, and a copy only if its first arrival was never
-    // parsed (it stayed pending). A copy of a parsed message only adds to its cases' received count.
-    let mut summaries: HashMap<i64, MessageSummary> = HashMap::new();
+/// The second half of receiving: given the stored arrivals and what parsing found in each (same order),
+/// stores the reports of each new message once, and of a copy only if its first arrival was never parsed
+/// (it stayed pending); a copy of a parsed message only adds to its cases' received count. Returns what
+/// each message now holds; a message missing from the answer stays pending for `abusedesk reparse`.
+///
+/// # Errors
+/// Database errors while reading what a copy's message holds.
+pub async fn settle_arrivals(
+    store: &Store,
+    stored: &[StoredArrival],
+    parsed_all: Vec<Result<ParsedMessage, ParseError>>,
+    recount: cases::Recount,
+) -> Result<HashMap<i64, ParseSummary>, StoreError> {
+    let mut summaries: HashMap<i64, ParseSummary> = HashMap::new();
     let mut to_parse: Vec<(i64, Parsed)> = Vec::new();
     let mut copies_of_parsed = BTreeSet::new();
     let mut queued = BTreeSet::new();
     let mut results = parsed_all.into_iter();
-    for arrival in &stored {
+    for arrival in stored {
         let parsed = results.next().unwrap_or(Err(ParseError::Unreadable));
         let id = arrival.inbound_message_id;
         if queued.contains(&id) || summaries.contains_key(&id) {
             continue;
         }
         if arrival.copy {
-            if let Some(summary) = store.find_message(id).await? {
-                if summary.parse_status.0 != ParseStatus::Pending {
+            if let Some(s) = store.find_message(id).await? {
+                if s.parse_status.0 != ParseStatus::Pending {
                     copies_of_parsed.insert(id);
+                    let reports = usize::try_from(s.report_count).unwrap_or(0);
+                    let summary =
+                        ParseSummary { status: s.parse_status.0, format: s.parse_format, reports, detail: s.parse_detail };
                     summaries.insert(id, summary);
                     continue;
                 }
@@ -148,57 +201,36 @@ pub async fn receive_batch(
         queued.insert(id);
         to_parse.push((id, parsed));
     }
-    let parsed = match store_parsed(store, to_parse, recount).await {
-        Ok(parsed) => parsed,
+    match store_parsed(store, to_parse, recount).await {
+        Ok(parsed) => summaries.extend(parsed),
+        // Stored but not parsed: the messages are safe and stay pending for `reparse`.
         Err(e) => {
-            // Stored but not parsed: the messages are safe and stay pending for `reparse`.
             tracing::error!(messages = queued.len(), error = %e, "messages stored, but their reports could not be stored");
-            HashMap::new()
         }
-    };
+    }
     if !copies_of_parsed.is_empty() {
         let ids: Vec<i64> = copies_of_parsed.into_iter().collect();
         if let Err(e) = cases::recount_messages(store, &ids, recount).await {
             tracing::error!(messages = ids.len(), error = %e, "copies stored, but their cases could not be recounted");
         }
     }
+    Ok(summaries)
+}
 
-    let mut stored = stored.into_iter();
-    Ok(hashes
-        .into_iter()
-        .map(|hash| {
-            hash?;
-            let arrival = stored.next().ok_or(IntakeError::Store(StoreError::NotFound))?;
-            let id = arrival.inbound_message_id;
-            let summary = match (parsed.get(&id), summaries.get(&id)) {
-                (Some(summary), _) => summary.clone(),
-                (None, Some(s)) => ParseSummary {
-                    status: s.parse_status.0,
-                    format: s.parse_format.clone(),
-                    reports: usize::try_from(s.report_count).unwrap_or(0),
-                    detail: s.parse_detail.clone(),
-                },
-                (None, None) => ParseSummary {
-                    status: ParseStatus::Pending,
-                    format: None,
-                    reports: 0,
-                    detail: Some("stored; parsing will be retried by `abusedesk reparse`".to_owned()),
-                },
-            };
-            Ok(summary.into_receipt(id, arrival.copy))
-        })
-        .collect())
+/// Why a message is refused before anything else is done with it: empty, or over the size limit.
+fn refusal(raw: &[u8], max_bytes: usize) -> Option<IntakeError> {
+    if raw.iter().all(u8::is_ascii_whitespace) {
+        return Some(IntakeError::Empty);
+    }
+    (raw.len() > max_bytes).then_some(IntakeError::TooLarge { size: raw.len(), limit: max_bytes })
 }
 
 /// The message's SHA-256 (hex), or why it is refused.
 fn check(raw: &[u8], max_bytes: usize) -> Result<String, IntakeError> {
-    if raw.iter().all(u8::is_ascii_whitespace) {
-        return Err(IntakeError::Empty);
+    match refusal(raw, max_bytes) {
+        Some(refused) => Err(refused),
+        None => Ok(hex::encode(Sha256::digest(raw))),
     }
-    if raw.len() > max_bytes {
-        return Err(IntakeError::TooLarge { size: raw.len(), limit: max_bytes });
-    }
-    Ok(hex::encode(Sha256::digest(raw)))
 }
 
 /// The part of a parse outcome a receipt reports.

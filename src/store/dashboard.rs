@@ -29,6 +29,14 @@ impl Store {
         Ok(on_backend!(self, |pool| sqlx::query_scalar(SQL).bind(status).fetch_one(pool).await?))
     }
 
+    /// Messages still waiting to be parsed that first arrived before `before`, lowest id first (from the
+    /// parse-status index): what an interrupted process stored and never parsed.
+    pub async fn pending_messages_before(&self, before: DateTime<Utc>, limit: i64) -> Result<Vec<i64>, StoreError> {
+        const SQL: &str = "select inbound_message_id from inbound_message where parse_status = 'pending' \
+            and first_received_at < $1 order by inbound_message_id limit $2";
+        Ok(on_backend!(self, |pool| sqlx::query_scalar(SQL).bind(before).bind(limit).fetch_all(pool).await?))
+    }
+
     /// The newest arrival through `channel` (`mta`, `api`, `import`, `upload`), from the channel index.
     pub async fn last_arrival(&self, channel: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
         const SQL: &str = "select max(received_at) from message_arrival where channel = $1";

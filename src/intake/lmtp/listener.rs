@@ -1,9 +1,10 @@
 //! The LMTP listener of `serve`: sockets, framing and group commit around the pure [`Session`].
 //!
 //! Every connection reads commands and the message itself; the message goes to one committer task with a
-//! reply channel. The committer takes every message waiting when it is free and stores them all through
-//! `intake::receive_batch` (one transaction, one fsync for the batch), so throughput grows with the number
-//! of connections instead of being bound by fsyncs. Each recipient is answered `250` only after that commit;
+//! reply channel. The committer takes every message waiting when it is free and stores their bytes and
+//! arrivals together (`intake::store_arrivals`: one transaction, one fsync for the batch), so throughput
+//! grows with the number of connections instead of being bound by fsyncs; parsing follows in a second
+//! stage with batches of its own. Each recipient is answered `250` only after that commit;
 //! a database failure answers `451` (the MTA keeps the message queued and tries again), a message over the
 //! size limit `552`. An MTA that loses the connection before the answer retries, and the retry is stored as
 //! another arrival of the same bytes (counted, never a second message).
@@ -17,13 +18,15 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::session::{Limits, Session, Step, MAX_COMMAND_LINE};
 use crate::intake::{self, cases::Recount, Incoming, IntakeError};
-use crate::store::{Channel, Store};
+use crate::store::{Channel, Store, StoredArrival};
 
 /// How long a client may stay silent (RFC 5321 4.5.3.2 suggests five minutes).
 const IDLE: Duration = Duration::from_secs(300);
 /// Messages taken into one commit at most: large enough to absorb many concurrent connections, small
 /// enough that one batch's bytes stay modest in memory.
 const GROUP: usize = 256;
+/// Stored batches waiting to be parsed at most: the backlog a burst may build before commits wait.
+const SETTLE_QUEUE: usize = 64;
 /// Data is read in pieces of at most this many bytes, so a line without an end cannot grow a buffer.
 const DATA_PIECE: u64 = 64 * 1024;
 
@@ -113,8 +116,13 @@ async fn accept_failed(e: &std::io::Error) {
     tokio::time::sleep(Duration::from_millis(100)).await;
 }
 
-/// Stores waiting messages together: everything queued while the previous commit ran is one batch.
+/// Stores waiting messages together: everything queued while the previous commit ran is one batch. Each
+/// recipient is answered once the batch's bytes and arrivals are committed; parsing, attribution and
+/// placement follow in [`settle`], so a mail server waits for one transaction, not for the parsers.
 async fn commit(store: Store, mut rx: mpsc::Receiver<Delivery>, max_bytes: usize) {
+    // Bounded: when parsing falls behind, commits wait for room, and so do the mail servers' answers.
+    let (to_settle, settling) = mpsc::channel::<Vec<(StoredArrival, Vec<u8>)>>(SETTLE_QUEUE);
+    tokio::spawn(settle(store.clone(), settling));
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
         while batch.len() < GROUP {
@@ -127,26 +135,59 @@ async fn commit(store: Store, mut rx: mpsc::Receiver<Delivery>, max_bytes: usize
             .iter()
             .flat_map(|d| d.recipients.iter().map(|r| Incoming { raw: &d.raw, recipient: Some(r.as_str()) }))
             .collect();
-        let outcome = intake::receive_batch(&store, &incoming, Channel::Mta, max_bytes, Recount::Now).await;
+        let outcome = intake::store_arrivals(&store, &incoming, Channel::Mta, max_bytes).await;
+        drop(incoming);
         let mut answers: Vec<String> = match &outcome {
-            Ok(receipts) => receipts.iter().map(answer).collect(),
+            Ok(arrivals) => arrivals.iter().map(answer).collect(),
             Err(e) => {
                 tracing::error!(error = %e, messages = batch.len(), "LMTP batch not stored; the MTA will retry");
-                vec!["451 4.3.0 not stored, try again later".to_owned(); incoming.len()]
+                vec!["451 4.3.0 not stored, try again later".to_owned(); answers_owed(&batch)]
             }
         };
-        drop(incoming);
+        let mut stored = outcome.unwrap_or_default().into_iter();
+        let mut settle_next = Vec::new();
         for d in batch {
             let rest = answers.split_off(d.recipients.len().min(answers.len()));
             // A connection gone meanwhile cannot be answered; its MTA retries and the retry counts as a copy.
             let _ = d.answer.send(std::mem::replace(&mut answers, rest));
+            // Every recipient's arrival is recorded; the message is parsed once.
+            let mine: Vec<Result<StoredArrival, IntakeError>> = stored.by_ref().take(d.recipients.len()).collect();
+            let first = mine.into_iter().find_map(Result::ok);
+            if let Some(arrival) = first {
+                settle_next.push((arrival, d.raw));
+            }
+        }
+        if !settle_next.is_empty() && to_settle.send(settle_next).await.is_err() {
+            tracing::error!("LMTP parsing stopped; stored messages stay pending until the next heal");
         }
     }
 }
 
-fn answer(receipt: &Result<intake::Receipt, IntakeError>) -> String {
-    match receipt {
-        Ok(r) => format!("250 2.0.0 stored as message {}", r.inbound_message_id),
+/// Parses, attributes and places what [`commit`] stored, in batches as large as the backlog. A crash
+/// here leaves the messages stored and pending; `intake::heal` parses them.
+async fn settle(store: Store, mut rx: mpsc::Receiver<Vec<(StoredArrival, Vec<u8>)>>) {
+    while let Some(mut batch) = rx.recv().await {
+        while batch.len() < intake::BATCH_MESSAGES {
+            match rx.try_recv() {
+                Ok(more) => batch.extend(more),
+                Err(_) => break,
+            }
+        }
+        let (stored, raws): (Vec<StoredArrival>, Vec<Vec<u8>>) = batch.into_iter().unzip();
+        let parsed = intake::parsing::parse_all(raws).await;
+        if let Err(e) = intake::settle_arrivals(&store, &stored, parsed, Recount::Now).await {
+            tracing::error!(error = %e, messages = stored.len(), "LMTP messages stored but not parsed; they stay pending");
+        }
+    }
+}
+
+fn answers_owed(batch: &[Delivery]) -> usize {
+    batch.iter().map(|d| d.recipients.len()).sum()
+}
+
+fn answer(arrival: &Result<StoredArrival, IntakeError>) -> String {
+    match arrival {
+        Ok(a) => format!("250 2.0.0 stored as message {}", a.inbound_message_id),
         Err(IntakeError::Empty) => "554 5.6.0 the message is empty".to_owned(),
         Err(IntakeError::TooLarge { limit, .. }) => format!("552 5.3.4 the message is over {limit} bytes"),
         Err(IntakeError::Store(_)) => "451 4.3.0 not stored, try again later".to_owned(),
