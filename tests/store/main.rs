@@ -26,6 +26,7 @@ mod messages;
 mod portal;
 mod portal_privacy;
 mod recount_journal;
+mod schema;
 mod settings;
 mod signin;
 mod signin_failures;
