@@ -14,6 +14,10 @@ use crate::postgres::TestPostgres;
 /// One line per schema fact, e.g. `column report.source_ip not null`.
 type Facts = BTreeSet<String>;
 
+/// A PostgreSQL constraint: table, kind, name, its columns, and for a foreign key the referenced table and
+/// columns.
+type ConstraintRow = (String, String, String, Vec<String>, Option<String>, Vec<String>);
+
 /// The migration ledger is sqlx's own, and differs by design.
 const LEDGER: &str = "_sqlx_migrations";
 
@@ -110,7 +114,7 @@ async fn postgres_facts(url: &str) -> Facts {
         facts.insert(format!("column {table}.{column}{}", if nullable == "NO" { " not null" } else { "" }));
     }
     // Keys and checks, with their columns in key order.
-    let constraints: Vec<(String, String, String, Vec<String>, Option<String>, Vec<String>)> = sqlx::query_as(
+    let constraints: Vec<ConstraintRow> = sqlx::query_as(
         "select k.conrelid::regclass::text, k.contype::text, k.conname::text, \
          array(select a.attname::text from unnest(k.conkey) with ordinality u(n, i) \
                join pg_attribute a on a.attrelid = k.conrelid and a.attnum = u.n order by u.i), \
