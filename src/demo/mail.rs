@@ -1,7 +1,8 @@
 //! Made-up complaint mail for the demo dataset, in the real formats the parsers read: SpamCop reports
 //! (one of them delivered to abuse@ and postmaster@, one retried by the MTA), AOL-style ARF feedback-loop
 //! complaints (one campaign reported by many complainants, one complainant reporting twice), a
-//! Shadowserver-style CSV notice, and a hand-written complaint no parser recognises.
+//! Shadowserver-style CSV notice, a hand-written complaint no parser recognises, and a mangled forward
+//! too deeply nested to read.
 //!
 //! Every address is from the documentation ranges (RFC 5737) and every domain is `.example`, so nothing
 //! here points at a real host or person. Times are relative to `now`, so rates and "last 24 h" have
@@ -153,6 +154,25 @@ Pat\n",
     .into_bytes()
 }
 
+/// A forwarded complaint mangled by a mail loop: attachments nested 80 deep, more than the parser reads
+/// (64), so the desk keeps it as *unreadable* for a person, as it does any message over the parse budget.
+fn mangled(now: DateTime<Utc>) -> Vec<u8> {
+    const DEPTH: usize = 80;
+    let mut out = format!(
+        "From: Loop Forwarder <forward@relay.example>\nTo: abuse@isp.example\nSubject: Fwd: Fwd: Fwd: complaint\n\
+         Date: {date}\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b0\"\n\n",
+        date = rfc2822(now - Duration::hours(2)),
+    );
+    for depth in 1..DEPTH {
+        out.push_str(&format!("--b{}\nContent-Type: multipart/mixed; boundary=\"b{depth}\"\n\n", depth - 1));
+    }
+    out.push_str(&format!("--b{}\nContent-Type: text/plain\n\nThe original complaint was in here.\n", DEPTH - 1));
+    for depth in (0..DEPTH).rev() {
+        out.push_str(&format!("--b{depth}--\n"));
+    }
+    out.into_bytes()
+}
+
 /// The demo messages, oldest first.
 pub fn messages(now: DateTime<Utc>) -> Vec<DemoMail> {
     let mut out = Vec::new();
@@ -184,6 +204,7 @@ pub fn messages(now: DateTime<Utc>) -> Vec<DemoMail> {
         out.push(DemoMail { recipient: "abuse@isp.example", raw: shadowserver(INFECTED_IP, port, at(day * 24)) });
     }
     out.push(DemoMail { recipient: "abuse@isp.example", raw: handwritten(now) });
+    out.push(DemoMail { recipient: "abuse@isp.example", raw: mangled(now) });
     // Reports nobody can be named for when they arrive: outside our address space, a CGNAT address
     // without a port, and an address whose assignment is imported only later.
     for (n, ip) in [(0_i64, FOREIGN_IP), (1, INFECTED_IP), (2, LATE_IP)] {
