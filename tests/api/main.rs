@@ -19,4 +19,6 @@ mod reporters;
 mod roles;
 mod sessions;
 mod smtp;
+#[path = "../common/smtp_sink.rs"]
+mod smtp_sink;
 mod throttle;

@@ -2,62 +2,13 @@
 //! refuses another for good; a customer without a contact address fails without a connection; an
 //! unreachable relay leaves the outbox as it is, with the reason, for the next round.
 
-use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use abusedesk::notify::delivery::{deliver, Relay, Round};
 use abusedesk::store::{self, NewNotification, Store};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 use crate::helpers::customer_holding;
-
-/// Serves SMTP sessions on a local port until the test ends; recipients starting with `gone` are refused
-/// with 550. Returns the port and what each accepted message's DATA held.
-async fn smtp_server() -> (u16, Arc<Mutex<Vec<String>>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let received: Arc<Mutex<Vec<String>>> = Arc::default();
-    let log = Arc::clone(&received);
-    tokio::spawn(async move {
-        while let Ok((socket, _)) = listener.accept().await {
-            let log = Arc::clone(&log);
-            tokio::spawn(async move {
-                let (read, mut write) = socket.into_split();
-                let mut lines = BufReader::new(read).lines();
-                write.write_all(b"220 test.example ESMTP\r\n").await.unwrap();
-                let (mut in_data, mut data) = (false, String::new());
-                while let Ok(Some(line)) = lines.next_line().await {
-                    if in_data {
-                        if line == "." {
-                            in_data = false;
-                            log.lock().unwrap().push(std::mem::take(&mut data));
-                            write.write_all(b"250 2.0.0 queued\r\n").await.unwrap();
-                        } else {
-                            data.push_str(&line);
-                            data.push('\n');
-                        }
-                        continue;
-                    }
-                    let upper = line.to_ascii_uppercase();
-                    let answer: &[u8] = if upper.starts_with("EHLO") {
-                        b"250-test.example\r\n250 8BITMIME\r\n"
-                    } else if upper.starts_with("RCPT TO:<GONE") {
-                        b"550 5.1.1 no such user\r\n"
-                    } else if upper.starts_with("DATA") {
-                        in_data = true;
-                        b"354 go ahead\r\n"
-                    } else if upper.starts_with("QUIT") {
-                        write.write_all(b"221 bye\r\n").await.unwrap();
-                        break;
-                    } else {
-                        b"250 2.0.0 ok\r\n"
-                    };
-                    write.write_all(answer).await.unwrap();
-                }
-            });
-        }
-    });
-    (port, received)
-}
+use crate::smtp_sink::smtp_sink;
 
 #[tokio::test]
 async fn the_outbox_is_delivered_refusals_fail_and_an_unreachable_relay_waits() {
@@ -78,7 +29,7 @@ async fn the_outbox_is_delivered_refusals_fail_and_an_unreachable_relay_waits() 
     let gone = s.queue_notification(&note("gone@c-1.example", "Abuse case 2"), now).await.unwrap();
     let nobody = s.queue_notification(&note("", "Abuse case 3"), now).await.unwrap();
 
-    let (port, received) = smtp_server().await;
+    let (port, received) = smtp_sink(Duration::ZERO).await;
     let relay = Relay::parse(&format!("127.0.0.1:{port}"), "Abuse desk <abuse@isp.example>").unwrap();
     assert_eq!(deliver(&s, &relay, "node-a", 10).await.unwrap(), Round { sent: 1, failed: 2, deferred: 0 });
     let all = s.list_notifications(None, 10).await.unwrap();

@@ -9,6 +9,8 @@ mod holdings;
 mod intake;
 mod lmtp;
 mod nodes;
+#[path = "../common/smtp_sink.rs"]
+mod smtp_sink;
 mod user;
 
 use std::process::Command;

@@ -8,60 +8,14 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use abusedesk::store::{self, NewNotification, Store};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+use crate::smtp_sink::smtp_sink;
 
 #[path = "../common/postgres.rs"]
 mod postgres;
 
 const NOTIFICATIONS: usize = 30;
 const EVENTS: usize = 30;
-
-/// An SMTP relay that takes 40 ms to accept each message; returns its port and the Message-ID of each
-/// message accepted.
-async fn slow_relay() -> (u16, Arc<Mutex<Vec<String>>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let accepted: Arc<Mutex<Vec<String>>> = Arc::default();
-    let log = Arc::clone(&accepted);
-    tokio::spawn(async move {
-        while let Ok((socket, _)) = listener.accept().await {
-            let log = Arc::clone(&log);
-            tokio::spawn(async move {
-                let (read, mut write) = socket.into_split();
-                let mut lines = BufReader::new(read).lines();
-                write.write_all(b"220 relay.test ESMTP\r\n").await.unwrap();
-                let (mut in_data, mut message_id) = (false, String::new());
-                while let Ok(Some(line)) = lines.next_line().await {
-                    if in_data {
-                        if line == "." {
-                            in_data = false;
-                            tokio::time::sleep(Duration::from_millis(40)).await;
-                            log.lock().unwrap().push(std::mem::take(&mut message_id));
-                            write.write_all(b"250 2.0.0 queued\r\n").await.unwrap();
-                        } else if line.to_ascii_lowercase().starts_with("message-id:") {
-                            message_id = line[11..].trim().to_owned();
-                        }
-                        continue;
-                    }
-                    let upper = line.to_ascii_uppercase();
-                    let answer: &[u8] = if upper.starts_with("EHLO") {
-                        b"250-relay.test\r\n250 8BITMIME\r\n"
-                    } else if upper.starts_with("DATA") {
-                        in_data = true;
-                        b"354 go ahead\r\n"
-                    } else if upper.starts_with("QUIT") {
-                        let _ = write.write_all(b"221 bye\r\n").await;
-                        break;
-                    } else {
-                        b"250 2.0.0 ok\r\n"
-                    };
-                    write.write_all(answer).await.unwrap();
-                }
-            });
-        }
-    });
-    (port, accepted)
-}
 
 /// A provisioning system that takes 40 ms to answer; returns its URL and each request's delivery id.
 async fn slow_receiver() -> (String, Arc<Mutex<Vec<String>>>) {
@@ -83,6 +37,12 @@ async fn slow_receiver() -> (String, Arc<Mutex<Vec<String>>>) {
     let url = format!("http://{}/hook", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });
     (url, seen)
+}
+
+/// The Message-ID header of a message's DATA.
+fn message_id(data: &str) -> String {
+    let line = data.lines().find(|l| l.to_ascii_lowercase().starts_with("message-id:")).unwrap_or_default();
+    line[line.len().min(11)..].trim().to_owned()
 }
 
 /// Kills the node when the test ends, however it ends.
@@ -124,7 +84,8 @@ async fn two_nodes_on_one_database_deliver_every_notification_and_event_exactly_
     for i in 0..EVENTS {
         s.queue_webhook("sanction.applied", &format!(r#"{{"decision_id":{i}}}"#), now).await.unwrap();
     }
-    let (relay_port, accepted) = slow_relay().await;
+    // A relay that takes 40 ms to accept each message, so both nodes are sending at once.
+    let (relay_port, accepted) = smtp_sink(Duration::from_millis(40)).await;
     let (hook, seen) = slow_receiver().await;
     let nodes = [serve(&db.url, relay_port, &hook), serve(&db.url, relay_port, &hook)];
 
@@ -142,7 +103,7 @@ async fn two_nodes_on_one_database_deliver_every_notification_and_event_exactly_
     tokio::time::sleep(Duration::from_millis(1_500)).await;
     drop(nodes);
 
-    let accepted = accepted.lock().unwrap().clone();
+    let accepted: Vec<String> = accepted.lock().unwrap().iter().map(|data| message_id(data)).collect();
     let distinct: HashSet<&String> = accepted.iter().collect();
     assert_eq!((accepted.len(), distinct.len()), (NOTIFICATIONS, NOTIFICATIONS), "each notification reached the relay once");
     assert!(accepted.iter().all(|id| id.starts_with("<abusedesk.notification.") && id.ends_with("@isp.example>")), "{accepted:?}");
