@@ -69,7 +69,7 @@ const MAX_BOUNDARIES: usize = 4 * MAX_CONTAINERS;
 /// An upper bound of the MIME parts in a message, counted without parsing it: the lines that open a part
 /// (`--` and a boundary some `boundary=` parameter declares). mail-parser builds a structure per part
 /// before any limit could be checked, so the count comes first.
-pub(crate) fn parts(bytes: &[u8]) -> usize {
+fn parts(bytes: &[u8]) -> usize {
     let boundaries = boundaries(bytes);
     if boundaries.is_empty() {
         return 1;
@@ -109,15 +109,30 @@ fn boundaries(bytes: &[u8]) -> Vec<&[u8]> {
     found
 }
 
-/// Parses a message; `None` when no header block can be read, when it has more parts than the parse budget
-/// allows (see [`parts`]), or when mail-parser panics (which a never-panicking entry point must not pass on).
-pub(crate) fn parse(bytes: &[u8]) -> Option<Message<'_>> {
-    // Every reader of a message (parsing, the portal's evidence, investigation) is bounded alike.
-    if parts(bytes) > Budget::DEFAULT.mime_parts {
-        return None;
+/// Why [`parse_within`] gives no message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Unparsed {
+    /// More parts declared than allowed (see [`parts`]): mail-parser was not run.
+    TooManyParts,
+    /// No header block could be read, or mail-parser panicked (which a never-panicking entry point must
+    /// not pass on).
+    Unreadable,
+}
+
+/// Parses a message of at most `max_parts` parts (counted from its declared boundaries before mail-parser
+/// runs, so an over-large message costs one scan).
+pub(crate) fn parse_within(bytes: &[u8], max_parts: usize) -> Result<Message<'_>, Unparsed> {
+    if parts(bytes) > max_parts {
+        return Err(Unparsed::TooManyParts);
     }
-    let parsed = catch_unwind(AssertUnwindSafe(|| MessageParser::default().parse(bytes))).ok().flatten()?;
-    (!parsed.parts.is_empty()).then_some(parsed)
+    let parsed = catch_unwind(AssertUnwindSafe(|| MessageParser::default().parse(bytes))).ok().flatten();
+    parsed.filter(|p| !p.parts.is_empty()).ok_or(Unparsed::Unreadable)
+}
+
+/// Parses a message within the default parse budget; `None` when [`parse_within`] refuses it. Every reader
+/// of a message (the portal's evidence, investigation) is bounded alike.
+pub(crate) fn parse(bytes: &[u8]) -> Option<Message<'_>> {
+    parse_within(bytes, Budget::DEFAULT.mime_parts).ok()
 }
 
 /// The body of a leaf part.

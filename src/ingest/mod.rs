@@ -96,10 +96,11 @@ pub fn parse_message_within(raw: &[u8], budget: Budget) -> Result<ParsedMessage,
     if let Some(parsed) = xarf_json::parse_document(&bytes) {
         return within(parsed, &meter);
     }
-    if mime::parts(&bytes) > budget.mime_parts {
-        return Err(ParseError::OverBudget(OverBudget::MimeParts(budget.mime_parts)));
-    }
-    let msg = mime::parse(&bytes).ok_or(ParseError::Unreadable)?;
+    let msg = match mime::parse_within(&bytes, budget.mime_parts) {
+        Ok(msg) => msg,
+        Err(mime::Unparsed::TooManyParts) => return Err(ParseError::OverBudget(OverBudget::MimeParts(budget.mime_parts))),
+        Err(mime::Unparsed::Unreadable) => return Err(ParseError::Unreadable),
+    };
     // Parameters the count above cannot see (RFC 2231 continuations) are caught once parsed.
     if msg.parts.len() > budget.mime_parts {
         return Err(ParseError::OverBudget(OverBudget::MimeParts(budget.mime_parts)));
