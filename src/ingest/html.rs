@@ -18,6 +18,16 @@ const ENTITIES: &[(&str, &str)] = &[
     ("rsqb", "]"),
     ("ndash", "–"),
     ("mdash", "—"),
+    ("lsquo", "‘"),
+    ("rsquo", "’"),
+    ("ldquo", "“"),
+    ("rdquo", "”"),
+    ("hellip", "…"),
+    ("bull", "•"),
+    ("middot", "·"),
+    ("shy", ""),
+    ("zwnj", ""),
+    ("zwj", ""),
 ];
 
 /// Tags after which the text goes on on a new line.
@@ -60,12 +70,38 @@ pub(crate) fn decode_entities(text: &str) -> String {
 
 /// The text of an HTML document.
 pub(crate) fn to_text(html: &str) -> String {
+    render(html, false)
+}
+
+/// The text of an HTML document for reading its tables: a cell's own paragraphs and line breaks (Word and
+/// Outlook wrap every cell's text in `<p>`) are spaces, so each row stays one line. Only the innermost
+/// table's cells count: a layout table around the whole message would otherwise put it on one line.
+pub(crate) fn to_table_text(html: &str) -> String {
+    render(html, true)
+}
+
+fn render(html: &str, cells_inline: bool) -> String {
     let mut out = String::with_capacity(html.len() / 2);
     let mut rest = html;
     let mut skipping: Option<&str> = None;
+    // Inside `<pre>` the source's line breaks are the text's; elsewhere they are white space.
+    let mut pre = 0usize;
+    // Open cells of the innermost table, and those of the tables around it.
+    let mut cells = 0usize;
+    let mut outer_cells: Vec<usize> = Vec::new();
+    // Entities are decoded here, a run of text at a time (none spans a tag), so `&#10;` is a line break
+    // only where a source line break would be one.
+    fn push_text(out: &mut String, text: &str, pre: usize) {
+        let text = decode_entities(text);
+        if pre > 0 {
+            out.push_str(&text.replace('\r', "").replace('\n', "\u{1}"));
+        } else {
+            out.extend(text.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }));
+        }
+    }
     while let Some(lt) = rest.find('<') {
         if skipping.is_none() {
-            out.push_str(rest.get(..lt).unwrap_or_default());
+            push_text(&mut out, rest.get(..lt).unwrap_or_default(), pre);
         }
         let tail = rest.get(lt + 1..).unwrap_or_default();
         let Some(gt) = tail.find('>') else {
@@ -91,17 +127,35 @@ pub(crate) fn to_text(html: &str) -> String {
             "script" if !closing => skipping = Some("script"),
             "style" if !closing => skipping = Some("style"),
             "head" if !closing => skipping = Some("head"),
-            "td" | "th" if closing => out.push_str(" | "),
-            n if BLOCKS.contains(&n) => out.push('\n'),
+            "td" | "th" if closing => {
+                cells = cells.saturating_sub(1);
+                out.push_str(" | ");
+            }
+            "td" | "th" => cells += 1,
+            "table" if cells_inline => {
+                if closing {
+                    cells = outer_cells.pop().unwrap_or(0);
+                } else {
+                    outer_cells.push(cells);
+                    cells = 0;
+                }
+                out.push('\u{1}');
+            }
+            n if cells_inline && cells > 0 && BLOCKS.contains(&n) && n != "tr" => out.push(' '),
+            n if BLOCKS.contains(&n) => {
+                if n == "pre" {
+                    pre = if closing { pre.saturating_sub(1) } else { pre + 1 };
+                }
+                out.push('\u{1}');
+            }
             _ => {}
         }
     }
     if skipping.is_none() {
-        out.push_str(rest);
+        push_text(&mut out, rest, pre);
     }
-    // Source line breaks are white space in HTML; the block tags above made the real ones.
-    let text = decode_entities(&out.replace(['\r'], "").replace('\n', "\u{1}").replace("\u{1}\u{1}", "\u{1}"));
-    let lines = text.split('\u{1}').map(|l| {
+    // The block tags above (and `<pre>` text) made the line breaks, marked `\u{1}`.
+    let lines = out.split('\u{1}').map(|l| {
         let collapsed = l.split_whitespace().collect::<Vec<_>>().join(" ");
         collapsed.trim_end_matches(" |").trim_end_matches('|').trim().to_owned()
     });
@@ -120,6 +174,14 @@ mod tests {
         let text = to_text(html);
         assert!(text.contains("Hello team"), "{text}");
         assert!(text.contains("IP | Time"), "{text}");
+        let indented = to_text("<table>\n <tr>\n  <th>IP</th>\n  <th>URL</th>\n </tr>\n <tr>\n  <td>198.51.100.7</td>\n  <td>x</td>\n </tr>\n</table>");
+        assert_eq!(indented, "IP | URL\n198.51.100.7 | x", "source line breaks are white space");
+        assert_eq!(to_text("<p>a\nb</p><pre>c\nd</pre>"), "a b\nc\nd");
+        let word = "<table><tr><td><p>IP</p></td><td><p>Agent</p></td></tr><tr><td><p>198.51.100.7<br>x</p></td><td><p>curl</p></td></tr></table>";
+        assert_eq!(to_table_text(word), "IP | Agent\n198.51.100.7 x | curl");
+        let layout = "<table><tr><td><p>Hello</p><p>IP: 198.51.100.7</p><table><tr><td>a</td><td>b</td></tr></table><p>Bye</p></td></tr></table>";
+        assert_eq!(to_table_text(layout), "Hello IP: 198.51.100.7\na | b\nBye");
+        assert_eq!(to_text("<pre>IP:&#10;198.51.100.7</pre><p>x&#10;y</p>"), "IP:\n198.51.100.7\nx y");
         assert!(text.contains("198.51.100.7 | 2024-01-02"), "{text}");
         assert!(text.contains("joe@example.com @"), "{text}");
         assert!(!text.contains("var a"), "{text}");

@@ -18,113 +18,9 @@
 use std::net::IpAddr;
 
 use super::text;
+use super::vocabulary::{OTHER_WORDS, SOURCE_WORDS};
 
-/// Words that say the address is the reported host (or its address).
-const SOURCE_WORDS: &[&str] = &[
-    "ip",
-    "ips",
-    "ipv4",
-    "ipv6",
-    "ipaddress",
-    "ipaddr",
-    "address",
-    "addresses",
-    "adresse",
-    "adressen",
-    "adresa",
-    "adresy",
-    "adresou",
-    "adres",
-    "adress",
-    "direccion",
-    "endereco",
-    "indirizzo",
-    "source",
-    "src",
-    "srcip",
-    "sourceip",
-    "rhost",
-    "client",
-    "clientip",
-    "peer",
-    "originating",
-    "attacker",
-    "attacking",
-    "abusive",
-    "infringer",
-    "infringers",
-    "infringing",
-    "offending",
-    "offender",
-    "maliciousip",
-    "origem",
-    "origen",
-    "infected",
-    "compromised",
-    "host",
-    "hosted",
-    "hosting",
-    "resolves",
-    "resolved",
-];
 
-/// Words that say the address is something else than the reported host.
-const OTHER_WORDS: &[&str] = &[
-    "dst",
-    "dest",
-    "destination",
-    "target",
-    "targeted",
-    "targets",
-    "victim",
-    "inetnum",
-    "netrange",
-    "cidr",
-    "route",
-    "network",
-    "netblock",
-    "subnet",
-    "our",
-    "my",
-    "local",
-    "lip",
-    "whois",
-    "server",
-    "serverip",
-    "reporter",
-    "reporting",
-    "sensor",
-    "honeypot",
-    "resolver",
-    "dns",
-    "gateway",
-    "nat",
-    "mx",
-    "destino",
-    "ziel",
-    "startaddress",
-    "endaddress",
-    "parent",
-    "range",
-    "mailgun",
-    "mask",
-    "netmask",
-    "broadcast",
-    "router",
-    "email",
-    "mail",
-    "asn",
-    "as",
-    "country",
-    "spf",
-    "designates",
-    "helo",
-    "ehlo",
-    "received",
-    "smtp",
-    "ours",
-    "via",
-];
 
 /// Lines of a pasted WHOIS/RDAP block start with one of these; the block ends at the next blank line.
 const WHOIS_STARTS: &[&str] = &[
@@ -152,8 +48,12 @@ fn words(s: &str) -> Vec<String> {
 
 /// Whether the last few words before an address say it is the reported host.
 fn says_source(before: &[String]) -> bool {
-    before.iter().any(|w| SOURCE_WORDS.contains(&w.as_str()))
-        && !before.iter().any(|w| OTHER_WORDS.contains(&w.as_str()))
+    // "received" names a mail hop only as "received from/by …"; "I received [mail] using your IP" does not.
+    let other = |(i, w): (usize, &String)| {
+        OTHER_WORDS.contains(&w.as_str())
+            && (w != "received" || before.get(i + 1).is_none_or(|n| matches!(n.as_str(), "from" | "by")))
+    };
+    before.iter().any(|w| SOURCE_WORDS.contains(&w.as_str())) && !before.iter().enumerate().any(other)
 }
 
 /// A mention: the address and port, and the line it was found on.
@@ -247,6 +147,19 @@ fn introduces_list(line: &str) -> bool {
         && !w.iter().any(|x| NOT_A_SOURCE_LIST.contains(&x.as_str()))
 }
 
+/// The wrapped sentence that ends at line `end`: it and up to three lines before it, back to a blank line.
+fn paragraph_ending_at(lines: &[&str], end: usize) -> String {
+    let start =
+        (end.saturating_sub(3)..=end).rev().take_while(|&k| lines.get(k).is_some_and(|l| !l.trim().is_empty())).last();
+    lines.get(start.unwrap_or(end)..=end).map(|ls| ls.join(" ")).unwrap_or_default()
+}
+
+/// A line that is one host name or URL and nothing else.
+fn is_host_name(line: &str) -> bool {
+    let t = line.trim();
+    !t.is_empty() && !t.contains(char::is_whitespace) && t.contains('.') && t.chars().any(char::is_alphabetic)
+}
+
 /// The address a list line starts with (`8.8.4.4`, `• 8.8.4.4 - host`, `[8.8.4.4]`).
 fn list_item(line: &str) -> Option<text::FoundIp> {
     let t = line.trim().trim_start_matches(['•', '*', '-', '·', '[', '(', ' ', '\t', '\u{a0}']);
@@ -309,10 +222,22 @@ pub(crate) fn in_text(body: &str) -> Vec<Mention> {
                 here.push(Mention { ip, port: None, line: format!("{previous} {}", line.trim()) });
             }
         }
-        if here.is_empty() && (introduces_list(line) || lower.ends_with(':') && says_source(&words(&lower))) {
+        if here.is_empty()
+            && (introduces_list(line)
+                || lower.ends_with(':') && says_source(&words(&lower))
+                || lower.ends_with(':') && introduces_list(&paragraph_ending_at(&lines, i - 1)))
+        {
             // The list follows, after blank lines; it ends at the first line that is not an address.
             let mut j = i;
             while lines.get(j).is_some_and(|l| l.trim().is_empty()) && j < i + 3 {
+                j += 1;
+            }
+            // Under a label, the reported host's name may come first ("Infringer details:", "bad.example",
+            // then its address).
+            if lower.ends_with(':')
+                && lines.get(j).is_some_and(|l| is_host_name(l))
+                && lines.get(j + 1).and_then(|l| list_item(l)).is_some()
+            {
                 j += 1;
             }
             while let Some(item) = lines.get(j).and_then(|l| list_item(l).map(|f| (l, f))) {
@@ -405,6 +330,12 @@ mod tests {
         assert!(ips("Our server IP 8.8.4.4 was attacked\n").is_empty());
         assert!(ips("inetnum: 8.8.0.0 - 8.8.255.255\nsource: 8.8.4.4\n").is_empty());
         assert!(ips("Received: from mx.example (mx.example [8.8.4.4]) by us\n").is_empty());
+        assert!(ips("it was received from IP 8.8.4.4\n").is_empty());
+        assert_eq!(ips("spam I received using your IP Address 8.8.4.4\n"), ["8.8.4.4"]);
+        assert_eq!(ips("Copyright Infringer Details:\nbad.example\n8.8.4.4\n - Some Host, LLC.\n"), ["8.8.4.4"]);
+        assert_eq!(ips("C2: HTTPS @ 8.8.4.4:443\n"), ["8.8.4.4"]);
+        let wrapped = "the contact associated to\nfollowing IP address was reported using automation\nwith intent:\n8.8.4.4\n8.8.8.8\n";
+        assert_eq!(ips(wrapped), ["8.8.4.4", "8.8.8.8"]);
         assert!(ips("X-Originating-IP: [8.8.4.4]\n").is_empty());
         assert!(ips("IP address: 10.1.2.3\n").is_empty(), "private addresses are never a source");
         assert!(ips("Please contact 8.8.4.4 support\n").is_empty());

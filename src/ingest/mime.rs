@@ -74,9 +74,8 @@ fn parts(bytes: &[u8]) -> usize {
     if boundaries.is_empty() {
         return 1;
     }
-    let opens = |line: &[u8]| {
-        line.strip_prefix(b"--").is_some_and(|rest| boundaries.iter().any(|b| rest.starts_with(b)))
-    };
+    let opens =
+        |line: &[u8]| line.strip_prefix(b"--").is_some_and(|rest| boundaries.iter().any(|b| rest.starts_with(b)));
     1 + bytes.split(|&b| b == b'\n').filter(|line| opens(line)).count()
 }
 
@@ -153,16 +152,39 @@ pub(crate) struct Leaf<'a> {
     /// The attachment's file name, if any.
     pub filename: Option<String>,
     pub body: Body<'a>,
+    /// A quoted-printable text part mail-parser left encoded (it does so for a part cut off before its
+    /// closing boundary): [`Leaf::text`] decodes it.
+    pub undecoded_qp: bool,
+    /// [`Leaf::text`], once asked.
+    text: OnceCell<Option<Cow<'a, str>>>,
+}
+
+/// Soft line breaks and `=XX` escapes still in a text part said to be quoted-printable.
+fn looks_undecoded_qp(text: &str) -> bool {
+    text.contains("=\n") || text.contains("=20\n") || text.contains("=3D")
+}
+
+/// Quoted-printable decoding (mail-parser's own decoder), then UTF-8.
+fn decode_qp(text: &str) -> Option<String> {
+    let bytes = mail_parser::decoders::quoted_printable::quoted_printable_decode(text.as_bytes())?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 impl<'a> Leaf<'a> {
     /// The part as text: text parts as they are, other parts decoded as (lossy) UTF-8 unless they
     /// look binary. Attached messages give `None`.
     pub fn text(&self) -> Option<Cow<'a, str>> {
-        match self.body {
+        // Every parser asks; the decoding (UTF-8 validation of a whole attachment) is done once.
+        let text = self.text.get_or_init(|| match self.body {
+            Body::Text(t) if self.undecoded_qp => Some(decode_qp(t).map_or(Cow::Borrowed(t), Cow::Owned)),
             Body::Text(t) => Some(Cow::Borrowed(t)),
             Body::Bytes(b) if !looks_binary(b) => Some(String::from_utf8_lossy(b)),
             _ => None,
+        });
+        match text {
+            Some(Cow::Borrowed(t)) => Some(Cow::Borrowed(t)),
+            Some(Cow::Owned(t)) => Some(Cow::Owned(t.clone())),
+            None => None,
         }
     }
 
@@ -202,7 +224,9 @@ pub(crate) fn leaves<'a>(msg: &'a Message<'a>) -> Vec<Leaf<'a>> {
                 |ct| format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or("")).to_ascii_lowercase(),
             );
             let filename = part.attachment_name().map(str::to_owned);
-            Some(Leaf { content_type, filename, body })
+            let undecoded_qp = matches!(body, Body::Text(t) if looks_undecoded_qp(t))
+                && part.content_transfer_encoding().is_some_and(|e| e.eq_ignore_ascii_case("quoted-printable"));
+            Some(Leaf { content_type, filename, body, undecoded_qp, text: OnceCell::new() })
         })
         .collect()
 }

@@ -20,6 +20,7 @@ mod freeform;
 pub(crate) mod html; // also the portal's evidence (src/redact/allowlist.rs)
 mod jmrp;
 mod labelled;
+mod listing;
 mod mentions;
 // MIME access, the reading of an original message and the IP/URL helpers are shared with
 // `crate::investigation`, which reads reported originals the same way.
@@ -32,6 +33,7 @@ mod shape;
 mod spamcop;
 mod table;
 pub(crate) mod text;
+mod vocabulary;
 mod xarf;
 mod xarf_json;
 mod zipped;
@@ -50,7 +52,7 @@ type FormatParser = fn(&Mail<'_>) -> Option<ParsedMessage>;
 /// replies and acknowledgements (never complaints, whatever they quote); then the rules that read what a
 /// message says in words (tables, log notices, labelled values); and last the Received-chain fallback for
 /// forwarded mail.
-const PARSERS: [FormatParser; 14] = [
+const PARSERS: [FormatParser; 15] = [
     autoreply::parse_marked,
     spamcop::parse,
     xarf::parse,
@@ -62,6 +64,7 @@ const PARSERS: [FormatParser; 14] = [
     autoreply::parse_reply,
     autoreply::parse_worded,
     table::parse,
+    listing::parse,
     blocklist::parse,
     labelled::parse,
     freeform::parse,
@@ -93,12 +96,14 @@ pub fn parse_message_within(raw: &[u8], budget: Budget) -> Result<ParsedMessage,
     if mime::containers(&bytes) > mime::MAX_CONTAINERS {
         return Err(ParseError::TooDeep(mime::MAX_CONTAINERS));
     }
-    if let Some(parsed) = xarf_json::parse_document(&bytes) {
+    if let Some(parsed) = xarf_json::parse_document(&bytes, &meter) {
         return within(parsed, &meter);
     }
     let msg = match mime::parse_within(&bytes, budget.mime_parts) {
         Ok(msg) => msg,
-        Err(mime::Unparsed::TooManyParts) => return Err(ParseError::OverBudget(OverBudget::MimeParts(budget.mime_parts))),
+        Err(mime::Unparsed::TooManyParts) => {
+            return Err(ParseError::OverBudget(OverBudget::MimeParts(budget.mime_parts)))
+        }
         Err(mime::Unparsed::Unreadable) => return Err(ParseError::Unreadable),
     };
     // Parameters the count above cannot see (RFC 2231 continuations) are caught once parsed.
@@ -107,13 +112,29 @@ pub fn parse_message_within(raw: &[u8], budget: Budget) -> Result<ParsedMessage,
     }
     let mail = Mail::new(&msg, meter);
     let mut recognised = None;
+    // A feed whose data could not be read (an encrypted zip, a XARF document without an address) is
+    // recognised but names nobody; what the message says in words is still read, and the feed's
+    // warnings are kept either way.
+    let mut unreadable_feed: Option<ParsedMessage> = None;
     for parse in PARSERS {
         if mail.meter.is_over() {
             break;
         }
-        recognised = parse(&mail);
-        if recognised.is_some() {
-            break;
+        match parse(&mail) {
+            Some(p) if p.reports.is_empty() && matches!(p.format, Format::Shadowserver | Format::Xarf) => {
+                unreadable_feed.get_or_insert(p);
+            }
+            Some(p) => {
+                recognised = Some(p);
+                break;
+            }
+            None => {}
+        }
+    }
+    if let Some(feed) = unreadable_feed {
+        match &mut recognised {
+            Some(found) if !found.reports.is_empty() => found.warnings.extend(feed.warnings),
+            _ => recognised = Some(feed),
         }
     }
     let mut parsed = recognised.unwrap_or_else(|| {

@@ -34,6 +34,9 @@ pub enum Format {
     /// A table of reported hosts (CSV/TSV attachment, or a delimited or HTML table in the body) whose
     /// header names the address column.
     Table,
+    /// An attached file listing reported hosts one a line, each line naming exactly one address (with its
+    /// time), no header: nothing to choose between.
+    AddressList,
     /// `Name: value` text naming the reported host under a label that says so ("Source IP:", "IP address:").
     Labelled,
     /// A DMARC aggregate report (RFC 7489): one report per source address whose mail failed authentication.

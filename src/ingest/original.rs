@@ -62,7 +62,8 @@ pub(crate) fn organisation(host: &str) -> Option<String> {
 const OPERATORS: &[&[&str]] = &[
     &["outlook.com", "office365.com", "hotmail.com", "microsoft.com", "live.com", "msn.com"],
     &["google.com", "gmail.com", "googlemail.com"],
-    &["yahoo.com", "yahoodns.net", "aol.com", "yahoo.net"],
+    // AT&T's consumer mail (att.net, sbcglobal.net, bellsouth.net) is run by Yahoo, relayed by prodigy.net.
+    &["yahoo.com", "yahoodns.net", "aol.com", "yahoo.net", "att.net", "sbcglobal.net", "bellsouth.net", "prodigy.net"],
 ];
 
 /// The operator of an organisation: itself, or the first name of its row in [`OPERATORS`].
@@ -112,8 +113,26 @@ impl Reporter {
             .collect();
         orgs.sort();
         orgs.dedup();
+        // The complaint's chain ends at the desk's own mail servers: their organisation is where the
+        // complaint went (its To and Cc), not the reporter's, and the offending mail may well have left
+        // from it. Addresses stay (a hop of this very chain is never the source).
+        let recipients = recipient_orgs(msg);
+        let sender_org = sender_domain.and_then(organisation);
+        orgs.retain(|o| sender_org.as_ref() == Some(o) || !recipients.iter().any(|r| operator(r) == operator(o)));
         Reporter { ips, orgs }
     }
+}
+
+/// The organisations of a message's To and Cc addresses.
+fn recipient_orgs(msg: &Message<'_>) -> Vec<String> {
+    [msg.to(), msg.cc()]
+        .into_iter()
+        .flatten()
+        .flat_map(|a| a.iter())
+        .filter_map(|a| a.address())
+        .filter_map(|a| a.rsplit_once('@').map(|(_, d)| d.to_owned()))
+        .filter_map(|d| organisation(&d))
+        .collect()
 }
 
 fn host_name(host: Option<&Host<'_>>) -> Option<String> {

@@ -14,99 +14,15 @@
 use std::collections::HashSet;
 use std::net::IpAddr;
 
+use super::budget::Meter;
 use super::mime::Mail;
 use super::model::{Format, ParsedMessage, ParsedReport, ReportRole, ReportType};
-use super::budget::Meter;
+use super::vocabulary::{IP_COLUMNS, NOT_SOURCE, TIME_COLUMNS};
 use super::{classify, dates, reporter, text, zipped};
 
-/// Header names of the reported address, best first (normalised: lower-case, words joined by `_`).
-const IP_COLUMNS: &[&str] = &[
-    "ip",
-    "src_ip",
-    "source_ip",
-    "ip_address",
-    "ipaddress",
-    "ipaddr",
-    "ip_addr",
-    "src_ip_addr",
-    "source_ip_address",
-    "src_addr",
-    "source_address",
-    "sourceip",
-    "srcip",
-    "ip_src",
-    "client_ip",
-    "client_ip_addr",
-    "client_ip_address",
-    "attacker_ip",
-    "attacker",
-    "offender_ip",
-    "offending_ip",
-    "infected_ip",
-    "host_ip",
-    "hostip",
-    "remote_ip",
-    "public_ip",
-    "ipv4",
-    "ipv6",
-    "ip_v4",
-    "src",
-    "source",
-    "host",
-    "address",
-];
 
-/// Words in a header that mean the column is not the reported host.
-const NOT_SOURCE: &[&str] = &[
-    "dst",
-    "dest",
-    "destination",
-    "target",
-    "targeted",
-    "victim",
-    "sensor",
-    "honeypot",
-    "reporter",
-    "server",
-    "resolver",
-    "local",
-    "our",
-    "asn",
-    "as",
-    "cc",
-    "country",
-    "geo",
-    "count",
-    "port",
-    "nat",
-    "gateway",
-    "dns",
-    "mx",
-];
 
-const TIME_COLUMNS: &[&str] = &[
-    "timestamp",
-    "time",
-    "date",
-    "datetime",
-    "date_time",
-    "event_time",
-    "attack_time",
-    "first_seen",
-    "firstseen",
-    "start_time",
-    "starttime",
-    "detected",
-    "detection_time",
-    "seen",
-    "last_seen",
-    "lastseen",
-    "time_utc",
-    "date_utc",
-    "utc",
-    "end_time",
-];
-const PORT_COLUMNS: &[&str] = &["port", "src_port", "source_port", "client_port", "sport", "srcport"];
+const PORT_COLUMNS: &[&str] = &["port", "src_port", "source_port", "sourceport", "client_port", "sport", "srcport"];
 const URL_COLUMNS: &[&str] = &["url", "http_url", "uri", "link", "phishing_url", "malicious_url"];
 
 /// `Src IP-Address` → `src_ip_address`.
@@ -123,13 +39,32 @@ fn rank(names: &[String], options: &[&str]) -> Option<usize> {
     options.iter().find_map(|o| names.iter().position(|n| n == o))
 }
 
+/// Words that make a column the reported host whatever else it says ("Infected Server").
+const SURELY_SOURCE: &[&str] =
+    &["infected", "compromised", "attacker", "attacking", "offending", "offender", "abusive"];
+
+/// Columns of a command-and-control server: a table that has one lists the infected machines that called
+/// it, and there the "victim" is the infected machine, the desk's customer (CERT-Bund and sinkhole feeds).
+const C2_COLUMNS: &[&str] = &["c2", "cnc", "c2_host", "c2_ip", "c2_server", "cnc_ip", "cnc_host", "c2_domain"];
+
 /// The address column: a known name, else a name that says "ip"/"address" and nothing that rules it out.
 fn ip_column(names: &[String]) -> Option<usize> {
-    let excluded = |n: &str| n.split('_').any(|w| NOT_SOURCE.contains(&w));
+    let sure = |n: &str| n.split('_').any(|w| SURELY_SOURCE.contains(&w));
+    let excluded = |n: &str| !sure(n) && n.split('_').any(|w| NOT_SOURCE.contains(&w));
     if let Some(i) = IP_COLUMNS.iter().find_map(|o| names.iter().position(|n| n == o && !excluded(n))) {
         return Some(i);
     }
-    names.iter().position(|n| n.split('_').any(|w| matches!(w, "ip" | "ipaddress" | "ipaddr" | "ipv4")) && !excluded(n))
+    let says_ip = |n: &str| n.split('_').any(|w| matches!(w, "ip" | "ipaddress" | "ipaddr" | "ipv4"));
+    if let Some(i) = names.iter().position(|n| (says_ip(n) || sure(n)) && !excluded(n)) {
+        return Some(i);
+    }
+    let infection_table = names.iter().any(|n| C2_COLUMNS.contains(&n.as_str()));
+    names.iter().position(|n| infection_table && says_ip(n) && n.split('_').any(|w| w == "victim"))
+}
+
+/// A time column by its words when no name in [`TIME_COLUMNS`] matched (`deviceReceptionTime_UTC`).
+fn time_column(names: &[String]) -> Option<usize> {
+    names.iter().position(|n| n.split('_').any(|w| w.ends_with("time") || w == "timestamp" || w == "date"))
 }
 
 /// Column positions of a header row.
@@ -153,7 +88,7 @@ fn columns(cells: &[String]) -> Option<Columns> {
     }
     Some(Columns {
         ip: ip_column(&names)?,
-        time: rank(&names, TIME_COLUMNS),
+        time: rank(&names, TIME_COLUMNS).or_else(|| time_column(&names)),
         port: rank(&names, PORT_COLUMNS),
         url: rank(&names, URL_COLUMNS),
         width: cells.len(),
@@ -166,12 +101,27 @@ fn cells(line: &str, delimiter: u8) -> Vec<String> {
         let trimmed = line.trim().trim_matches('|');
         return trimmed.split('|').map(|c| c.trim().to_owned()).collect();
     }
-    let mut reader =
-        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(line.as_bytes());
-    match reader.records().next() {
-        Some(Ok(record)) => record.iter().map(|c| c.trim().trim_matches('"').trim().to_owned()).collect(),
-        _ => Vec::new(),
+    // One line at a time, so a hand-written split: a CSV reader built per line cost more than the rest of
+    // the table search together. Quotes as RFC 4180 has them (a field in quotes may hold the delimiter,
+    // `""` is a quote).
+    let delimiter = char::from(delimiter);
+    let mut out = Vec::new();
+    let mut cell = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cell.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            c if c == delimiter && !quoted => out.push(std::mem::take(&mut cell)),
+            c => cell.push(c),
+        }
     }
+    out.push(cell);
+    out.iter().map(|c| c.trim().trim_matches('"').trim().to_owned()).collect()
 }
 
 const DELIMITERS: [u8; 4] = [b'\t', b',', b';', b'|'];
@@ -250,7 +200,14 @@ fn report_type(mail: &Mail<'_>, name: Option<&str>) -> ReportType {
 }
 
 /// One table's rows as reports, until the report budget is spent.
-fn add_rows(found: &Found<'_>, report_type: ReportType, reporter: &str, meter: &Meter, out: &mut ParsedMessage, skipped: &mut usize) {
+fn add_rows(
+    found: &Found<'_>,
+    report_type: ReportType,
+    reporter: &str,
+    meter: &Meter,
+    out: &mut ParsedMessage,
+    skipped: &mut usize,
+) {
     let c = &found.columns;
     let evidence_bytes = meter.budget().row_evidence_bytes;
     for (line, row) in &found.rows {
@@ -276,6 +233,22 @@ fn add_rows(found: &Found<'_>, report_type: ReportType, reporter: &str, meter: &
     }
 }
 
+/// The rows of every headed table in `text` as reports of `report_type`, for formats that carry a table
+/// inside their own structure (a XARF sample). Returns how many rows were skipped.
+pub(crate) fn add_text_tables(
+    text: &str,
+    report_type: ReportType,
+    reporter: &str,
+    meter: &Meter,
+    out: &mut ParsedMessage,
+) -> usize {
+    let mut skipped = 0;
+    for found in tables(text, meter) {
+        add_rows(&found, report_type, reporter, meter, out, &mut skipped);
+    }
+    skipped
+}
+
 pub(crate) fn parse(mail: &Mail<'_>) -> Option<ParsedMessage> {
     let mut out = ParsedMessage::new(Format::Table);
     let reporter = reporter::from_sender(&mail.sender);
@@ -289,8 +262,14 @@ pub(crate) fn parse(mail: &Mail<'_>) -> Option<ParsedMessage> {
             let entries = archive.entries.iter();
             sources.extend(entries.map(|e| (Some(e.name.clone()), String::from_utf8_lossy(&e.data).into_owned())));
         } else if let Some(t) = leaf.text() {
-            let t = if leaf.content_type == "text/html" { super::html::to_text(&t) } else { t.into_owned() };
-            sources.push((leaf.filename.clone(), t));
+            if leaf.content_type == "text/html" {
+                sources.push((leaf.filename.clone(), super::html::to_text(&t)));
+                if t.contains("<p") || t.contains("<P") || t.contains("<br") || t.contains("<div") {
+                    sources.push((leaf.filename.clone(), super::html::to_table_text(&t)));
+                }
+            } else {
+                sources.push((leaf.filename.clone(), t.into_owned()));
+            }
         }
     }
     let mut seen_tables = HashSet::new();
@@ -306,9 +285,7 @@ pub(crate) fn parse(mail: &Mail<'_>) -> Option<ParsedMessage> {
         }
     }
     if skipped > 0 {
-        out.warnings.push(format!(
-            "{skipped} table rows skipped (no single routable address in the address column)"
-        ));
+        out.warnings.push(format!("{skipped} table rows skipped (no single routable address in the address column)"));
     }
     (!out.reports.is_empty()).then_some(out)
 }
@@ -329,6 +306,9 @@ mod tests {
         assert_eq!(ip_column(&names(&["dst_ip", "target"])), None);
         assert_eq!(ip_column(&names(&["Timestamp", "IP Address", "Port"])), Some(1));
         assert_eq!(ip_column(&names(&["server_ip", "honeypot_ip"])), None);
+        assert_eq!(ip_column(&names(&["Infected Server", "Last Seen (UTC)"])), Some(0));
+        assert_eq!(ip_column(&names(&["FirstSeen", "Victim IP", "C2 host"])), Some(1));
+        assert_eq!(ip_column(&names(&["Time", "Victim IP", "Attack"])), None, "a DDoS victim is the target");
     }
 
     #[test]
@@ -340,6 +320,13 @@ mod tests {
         assert_eq!(f.rows.len(), 2);
         assert_eq!(f.columns.time, Some(1));
         assert_eq!(f.columns.port, Some(2));
+    }
+
+    #[test]
+    fn cells_honour_quotes() {
+        assert_eq!(cells(r#""a,b",c , "say ""hi""""#, b','), ["a,b", "c", r#"say "hi"#]);
+        assert_eq!(cells("a\tb\t", b'\t'), ["a", "b", ""]);
+        assert_eq!(cells("| a | b |", b'|'), ["a", "b"]);
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub(crate) fn parse(mail: &Mail<'_>) -> Option<ParsedMessage> {
         let Some(text) = leaf.text() else { continue };
         if let Some(doc) = xarf_json::document(&text) {
             found = true;
-            xarf_json::add_reports(&doc, &reporter::from_sender(&mail.sender), &mut out);
+            xarf_json::add_reports(&doc, &reporter::from_sender(&mail.sender), &mail.meter, &mut out);
             continue;
         }
         let f = fields::parse_flat_yaml(&text);

@@ -10,9 +10,10 @@
 use base64::Engine;
 use serde_json::Value;
 
+use super::budget::Meter;
 use super::model::{Format, ParsedMessage, ParsedReport, ReportRole, ReportType};
 use super::original::Original;
-use super::{classify, dates, text};
+use super::{classify, dates, table, text};
 
 /// `text` as an XARF JSON document (v3 or v4), if it is one.
 pub(crate) fn document(text: &str) -> Option<Value> {
@@ -27,10 +28,15 @@ pub(crate) fn document(text: &str) -> Option<Value> {
 }
 
 /// A bare JSON document given instead of an e-mail.
-pub(crate) fn parse_document(bytes: &[u8]) -> Option<ParsedMessage> {
+pub(crate) fn parse_document(bytes: &[u8], meter: &Meter) -> Option<ParsedMessage> {
+    // Every message passes here first: an e-mail is turned away by its first byte, not decoded whole.
+    let first = bytes.iter().position(|b| !b.is_ascii_whitespace()).and_then(|i| bytes.get(i..));
+    if !first.is_some_and(|b| b.starts_with(b"{") || b.starts_with("\u{feff}".as_bytes())) {
+        return None;
+    }
     let doc = document(&String::from_utf8_lossy(bytes))?;
     let mut out = ParsedMessage::new(Format::Xarf);
-    add_reports(&doc, "unknown", &mut out);
+    add_reports(&doc, "unknown", meter, &mut out);
     Some(out)
 }
 
@@ -92,8 +98,40 @@ fn fill_evidence(items: &[Value], r: &mut ParsedReport) -> bool {
     false
 }
 
+/// A XARF 0.3 document that names no source but carries its events as a headed table in a text sample
+/// (`Samples[].Payload`, a log of many sources): one report per row, read by the table rules. Records
+/// flattened onto one line (separated by spaces, as some senders write them) are put back on lines of
+/// their own when the first one is a delimited header. Whether any row became a report.
+fn add_sample_tables(
+    doc: &Value,
+    report: &Value,
+    fallback_reporter: &str,
+    meter: &Meter,
+    out: &mut ParsedMessage,
+) -> bool {
+    let kind = str_at(report, &["ReportType"]).unwrap_or_default().to_ascii_lowercase();
+    let report_type = classify::from_words(&kind).unwrap_or(ReportType::Other);
+    let reporter = str_at(doc, &["ReporterInfo", "ReporterOrg"]).unwrap_or(fallback_reporter);
+    let samples = report.get("Samples").or_else(|| report.get("Attachment")).and_then(Value::as_array);
+    let before = out.reports.len();
+    for sample in samples.map_or(&[][..], Vec::as_slice) {
+        let encoded = sample.get("Base64Encoded").and_then(Value::as_bool).unwrap_or(false);
+        let text_like = str_at(sample, &["ContentType"]).is_none_or(|c| c.starts_with("text/"));
+        let Some(payload) = str_at(sample, &["Payload"]).filter(|_| text_like && !encoded) else { continue };
+        let one_line = !payload.trim().contains('\n');
+        let first = payload.split_whitespace().next().unwrap_or_default();
+        let text = if one_line && first.contains([',', ';']) {
+            payload.split_whitespace().collect::<Vec<_>>().join("\n")
+        } else {
+            payload.to_owned()
+        };
+        table::add_text_tables(&text, report_type, reporter, meter, out);
+    }
+    out.reports.len() > before
+}
+
 /// Adds the report of one XARF document to `out` (none, with a warning, when its source is not an IP).
-pub(crate) fn add_reports(doc: &Value, fallback_reporter: &str, out: &mut ParsedMessage) {
+pub(crate) fn add_reports(doc: &Value, fallback_reporter: &str, meter: &Meter, out: &mut ParsedMessage) {
     let v4 = doc.get("xarf_version").is_some();
     let report = if v4 { doc } else { doc.get("Report").unwrap_or(&Value::Null) };
     let source = if v4 {
@@ -102,6 +140,12 @@ pub(crate) fn add_reports(doc: &Value, fallback_reporter: &str, out: &mut Parsed
         str_at(report, &["Source", "IP"]).or_else(|| str_at(report, &["SourceIp"]))
     };
     let Some(ip) = source.and_then(text::exact_ip) else {
+        if !v4
+            && source.is_none_or(|s| s.trim().is_empty())
+            && add_sample_tables(doc, report, fallback_reporter, meter, out)
+        {
+            return;
+        }
         let named = source.or_else(|| str_at(report, &["Source", "URL"])).unwrap_or("nothing");
         out.warnings.push(format!("XARF source {named:?} is not an IP address; no report"));
         return;

@@ -19,8 +19,14 @@ fn a_tsv_attachment_reports_its_client_column_never_the_server() {
     assert_eq!(first.source_port, Some(40022));
     assert_eq!(first.incident_time, Some(utc("2024-03-01T10:00:01Z")));
     assert_eq!(first.report_type, ReportType::Malware, "ransomware, from the body's wording");
-    assert!(first.evidence.as_deref().is_some_and(|e| e.starts_with("proto\tclient_ip_addr") && e.lines().count() == 2), "header and its own row");
-    assert!(!ips("abusedesk/cert-tsv-attachment.eml").contains(&"185.220.101.4".to_owned()), "the server column is the destination");
+    assert!(
+        first.evidence.as_deref().is_some_and(|e| e.starts_with("proto\tclient_ip_addr") && e.lines().count() == 2),
+        "header and its own row"
+    );
+    assert!(
+        !ips("abusedesk/cert-tsv-attachment.eml").contains(&"185.220.101.4".to_owned()),
+        "the server column is the destination"
+    );
 }
 
 #[test]
@@ -97,4 +103,66 @@ fn automatic_replies_and_acknowledgements_are_no_complaints() {
 fn a_reply_quoting_a_notice_is_left_for_staff() {
     let parsed = parse("abusedesk/reply-quoting.eml", Format::Unknown, 0);
     assert!(parsed.warnings.iter().any(|w| w.contains("reply")), "{:?}", parsed.warnings);
+}
+
+#[test]
+fn a_word_html_table_with_paragraphs_in_its_cells_is_read_as_rows() {
+    let parsed = parse("abusedesk/word-html-table.eml", Format::Table, 2);
+    assert_eq!(
+        ips("abusedesk/word-html-table.eml"),
+        ["62.210.18.40", "176.31.2.17"],
+        "never the front end in the prose"
+    );
+    assert_eq!(parsed.reports[0].report_type, ReportType::Ddos);
+    assert!(
+        parsed.reports[0].evidence.as_deref().is_some_and(|e| e.contains("Chrome/124.0")),
+        "a cell's lines stay in its row"
+    );
+}
+
+#[test]
+fn an_attached_list_of_one_address_a_line_is_read_but_a_line_with_two_makes_it_no_list() {
+    let parsed = parse("abusedesk/address-list-attachment.eml", Format::AddressList, 2);
+    assert_eq!(
+        ips("abusedesk/address-list-attachment.eml"),
+        ["5.39.70.15", "37.187.22.9"],
+        "not 10.20.30.40, not contacts.txt"
+    );
+    assert_eq!(parsed.reports[0].incident_time, Some(utc("2024-08-02T01:17:22Z")));
+    assert_eq!(parsed.reports[0].report_type, ReportType::Malware, "infected devices");
+    assert!(parsed.warnings.iter().any(|w| w.contains("1 listed addresses skipped")), "{:?}", parsed.warnings);
+}
+
+#[test]
+fn in_an_infection_table_the_victim_is_the_infected_host_never_the_c2_server() {
+    let parsed = parse("abusedesk/infection-table.eml", Format::Table, 2);
+    assert_eq!(ips("abusedesk/infection-table.eml"), ["51.75.70.2", "91.121.87.10"]);
+    assert_eq!(parsed.reports[0].report_type, ReportType::Malware);
+}
+
+#[test]
+fn an_ascii_table_of_infected_servers() {
+    let parsed = parse("abusedesk/ascii-table.eml", Format::Table, 2);
+    assert_eq!(ips("abusedesk/ascii-table.eml"), ["5.39.70.15", "37.187.22.9"], "never the targeted customer");
+    assert_eq!(parsed.reports[1].incident_time, Some(utc("2021-11-03T11:18:00Z")), "the Last Seen (UTC) column");
+}
+
+#[test]
+fn a_quoted_printable_part_cut_off_before_its_boundary_is_still_decoded() {
+    parse("abusedesk/truncated-qp.eml", Format::Labelled, 1);
+    assert_eq!(ips("abusedesk/truncated-qp.eml"), ["91.121.87.10"], "the bullet list under the sentence");
+}
+
+#[test]
+fn a_xarf_document_without_a_source_reports_the_rows_of_its_sample_log() {
+    let parsed = parse("abusedesk/xarf-samples.eml", Format::Xarf, 2);
+    assert_eq!(ips("abusedesk/xarf-samples.eml"), ["62.210.18.40", "176.31.2.17"], "never the destinations");
+    assert_eq!(parsed.reports[0].report_type, ReportType::Scanning);
+    assert_eq!(parsed.reports[1].incident_time, Some(utc("2024-10-09T00:05:00Z")));
+}
+
+#[test]
+fn a_list_introduced_by_a_wrapped_sentence() {
+    parse("abusedesk/wrapped-list-intro.eml", Format::Labelled, 2);
+    assert_eq!(ips("abusedesk/wrapped-list-intro.eml"), ["45.33.32.156", "51.75.70.2"], "never the reporter's monitor");
 }
