@@ -141,10 +141,32 @@ const NOT_A_SOURCE_LIST: &[&str] =
 fn introduces_list(line: &str) -> bool {
     let w = words(line);
     let ends = line.trim_end().ends_with([':', '.']) || line.trim().starts_with("--");
-    ends && w
-        .iter()
-        .any(|x| matches!(x.as_str(), "ip" | "ips" | "address" | "addresses" | "adressen" | "adresy" | "ipv4"))
-        && !w.iter().any(|x| NOT_A_SOURCE_LIST.contains(&x.as_str()))
+    ends && names_addresses(&w) && !names_other_side(&w)
+}
+
+fn names_addresses(w: &[String]) -> bool {
+    w.iter().any(|x| matches!(x.as_str(), "ip" | "ips" | "address" | "addresses" | "adressen" | "adresy" | "ipv4"))
+}
+
+/// Words that make a list one of targets: a target word, or a passive "were attacked" ("The following
+/// addresses were attacked from your network:" lists the reporter's hosts; "have attacked" the sources).
+fn names_other_side(w: &[String]) -> bool {
+    let passive = w.windows(2).any(|p| {
+        matches!(p.first().map(String::as_str), Some("were" | "was" | "been" | "being"))
+            && matches!(p.get(1).map(String::as_str), Some("attacked" | "targeted" | "scanned" | "hit" | "affected"))
+    });
+    passive || w.iter().any(|x| NOT_A_SOURCE_LIST.contains(&x.as_str()) || x == "targeting")
+}
+
+/// Whether a line ending in `:` (with the sentence it ends) introduces a list of the other side's
+/// addresses, whose items, however labelled ("ip: …"), are never the reported host.
+fn introduces_other_side(lines: &[&str], at: usize) -> bool {
+    let line = lines.get(at).map_or("", |l| l.trim_end());
+    if !line.ends_with(':') {
+        return false;
+    }
+    let w = words(&paragraph_ending_at(lines, at));
+    names_addresses(&w) && names_other_side(&w)
 }
 
 /// The wrapped sentence that ends at line `end`: it and up to three lines before it, back to a blank line.
@@ -195,12 +217,18 @@ pub(crate) fn in_text(body: &str) -> Vec<Mention> {
     let lines: Vec<&str> = body.lines().collect();
     let mut found = Vec::new();
     let mut in_whois = false;
+    let mut in_targets = false;
     let mut i = 0;
     while let Some(line) = lines.get(i) {
         i += 1;
         let lower = line.trim().to_lowercase();
         in_whois = (in_whois && !lower.is_empty()) || WHOIS_STARTS.iter().any(|w| lower.starts_with(w));
-        if in_whois || HEADER_LINES.iter().any(|h| lower.starts_with(h)) {
+        // A WHOIS paste flattened onto one line (an HTML mail) is still one.
+        let whois_inline = ["inetnum:", "inet6num:", "netrange:", "nethandle:"].iter().any(|w| lower.contains(w));
+        // Items under a line that introduces targets, up to a blank line or the next list.
+        let a_target = in_targets && !lower.is_empty() && !introduces_list(line);
+        in_targets = a_target || introduces_other_side(&lines, i - 1);
+        if in_whois || whois_inline || a_target || HEADER_LINES.iter().any(|h| lower.starts_with(h)) {
             continue;
         }
         let mut here = Vec::new();
@@ -334,6 +362,11 @@ mod tests {
         assert_eq!(ips("spam I received using your IP Address 8.8.4.4\n"), ["8.8.4.4"]);
         assert_eq!(ips("Copyright Infringer Details:\nbad.example\n8.8.4.4\n - Some Host, LLC.\n"), ["8.8.4.4"]);
         assert_eq!(ips("C2: HTTPS @ 8.8.4.4:443\n"), ["8.8.4.4"]);
+        let targets = "Your IP 8.8.4.4 was filtered; it was targeting our ips (list is limited to 20) :\nip: 9.9.9.9\nip: 1.1.1.1\n";
+        assert_eq!(ips(targets), ["8.8.4.4"], "the listed targets are the reporter's");
+        let both = "The following addresses were attacked from your network:\n9.9.9.9\nThe following systems or IP addresses have attacked our systems:\n8.8.4.4\n";
+        assert_eq!(ips(both), ["8.8.4.4"]);
+        assert!(ips("sent: 15 NetRange: 8.8.0.0 - 8.8.255.255 CIDR: 8.8.0.0/16 NetName: X Address: 8.8.4.4\n").is_empty());
         let wrapped = "the contact associated to\nfollowing IP address was reported using automation\nwith intent:\n8.8.4.4\n8.8.8.8\n";
         assert_eq!(ips(wrapped), ["8.8.4.4", "8.8.8.8"]);
         assert!(ips("X-Originating-IP: [8.8.4.4]\n").is_empty());
