@@ -56,3 +56,22 @@ fn cert_br_lists_each_hosting_address_with_its_url() {
     assert_eq!(r.urls, ["https://banco-seguro.example/login/"]);
     assert_eq!(parsed.reports[1].source_ip, ip("185.220.101.4"), "192.168.10.20 is never a source");
 }
+
+#[test]
+fn govcert_ch_takes_the_client_column_of_its_feed_never_the_sinkhole() {
+    let name = "abusedesk/profile-govcert-ch.eml";
+    let parsed = parse(name, Format::Profile, 2);
+    let want = Want {
+        ty: ReportType::Botnet,
+        role: ReportRole::Source,
+        ip: "51.75.70.2",
+        port: None,
+        time: Some("2024-03-14T00:02:03Z"),
+        reporter: "GovCERT.ch",
+        reference: None,
+        complainant: None,
+    };
+    check(name, &parsed.reports[1], &want);
+    assert_eq!(parsed.reports[0].source_ip, ip("91.121.87.10"));
+    assert!(parsed.reports.iter().all(|r| r.source_ip != ip("185.220.101.4")), "the ServerIP column is the sinkhole");
+}
