@@ -70,8 +70,15 @@ fn test(files: &[PathBuf]) -> anyhow::Result<()> {
                             for r in &parsed.reports {
                                 println!("    {}", ReportLine::from(r).describe());
                             }
+                            // The first note names the profile, printed above; the rest say what was skipped.
+                            for note in parsed.warnings.iter().skip(1) {
+                                println!("    note: {note}");
+                            }
                         }
-                        None => println!("  profile {} ({}) matches but finds no routable address", p.name, p.source),
+                        None => println!(
+                            "  profile {} ({}) matches but finds no routable address, so it does not claim the message",
+                            p.name, p.source
+                        ),
                     }
                 }
             }
