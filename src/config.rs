@@ -22,6 +22,10 @@ pub struct Cli {
     /// Largest message accepted, in bytes; larger ones are refused (EX_DATAERR / HTTP 413) and logged.
     #[arg(long, env = "ABUSEDESK_MAX_MESSAGE_BYTES", global = true, default_value_t = crate::intake::DEFAULT_MAX_MESSAGE_BYTES)]
     pub max_message_bytes: usize,
+    /// Directory of the desk's own reporter profiles (*.toml): added to the embedded ones; a profile of the
+    /// same name overrides the embedded one. A bad profile stops the command with its file and field.
+    #[arg(long, env = "ABUSEDESK_PROFILES", global = true)]
+    pub profiles: Option<std::path::PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -45,6 +49,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Reporter profiles: list them, or show which one reads a message and what it finds.
+    #[command(subcommand)]
+    Profiles(ProfilesCommand),
     /// Group the newest not-recognised messages by sender domain and Subject shape, most frequent first:
     /// which reporter to teach the desk next.
     Unrecognised {
@@ -121,6 +128,19 @@ pub enum Command {
         /// The block line (3.0 = 0.3 %).
         #[arg(long)]
         block: f64,
+    },
+}
+
+/// `abusedesk profiles …`
+#[derive(Debug, Subcommand)]
+pub enum ProfilesCommand {
+    /// Print every profile in the order they are tried: name, source (embedded or dir), what it matches.
+    List,
+    /// For each message: the profiles that match it, what each finds, and what the desk makes of it.
+    Test {
+        /// Raw messages (.eml files).
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
     },
 }
 

@@ -1,4 +1,4 @@
-//! The `abusedesk` command: `serve` (default), `migrate`, `user …`, `parse`, `unrecognised`, `ingest`, `import`, `reparse`,
+//! The `abusedesk` command: `serve` (default), `migrate`, `user …`, `parse`, `profiles`, `unrecognised`, `ingest`, `import`, `reparse`,
 //! `customers`, `assignments`, `address-space`, `attribute`, `reattribute`, `recount`, `volumes`, `threshold`. Errors are printed with their causes
 //! and end the process with a non-zero status.
 
@@ -6,6 +6,7 @@ mod cases;
 mod holdings;
 mod intake;
 mod parse;
+mod profiles;
 mod serve;
 mod user;
 
@@ -21,6 +22,11 @@ use crate::store::Store;
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
+    // Before anything parses: every command (serve, ingest, reparse, parse) reads with the same profiles.
+    if let Err(e) = profiles::install(cli.profiles.as_deref()) {
+        eprintln!("error: {e:#}");
+        return ExitCode::FAILURE;
+    }
     // At least four workers even on small machines: a page render that waits on a lock held by a task
     // that cannot be scheduled because every worker is busy is a known way for Leptos' streamed responses
     // to stall (leptos-rs/leptos#4647); spare workers keep that from happening on one or two cores.
@@ -53,6 +59,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             return Ok(intake::ingest(url, recipient.as_deref(), max_bytes).await)
         }
         Some(Command::Parse { files, json }) => parse::run(&files, json),
+        Some(Command::Profiles(cmd)) => profiles::run(cmd),
         Some(Command::Unrecognised { limit }) => {
             with_store(url, |store| async move { parse::unrecognised(&store, limit).await }).await
         }

@@ -21,7 +21,7 @@ struct FileResult<'a> {
 
 /// The fields of a report worth printing (complainant identities are left out on purpose).
 #[derive(Serialize)]
-struct ReportLine<'a> {
+pub(super) struct ReportLine<'a> {
     source_ip: String,
     source_port: Option<u16>,
     report_type: crate::ingest::ReportType,
@@ -92,16 +92,7 @@ fn print_human(r: &FileResult<'_>) {
         (None, Some(format)) => {
             println!("{}: {}, {} report(s)", r.file, wire_name(&format), r.reports.len());
             for rep in &r.reports {
-                let port = rep.source_port.map(|p| format!(":{p}")).unwrap_or_default();
-                println!(
-                    "  {}{port}  {}/{}  {}  {}{}",
-                    rep.source_ip,
-                    wire_name(&rep.report_type),
-                    wire_name(&rep.role),
-                    rep.incident_time.as_deref().unwrap_or("time unknown"),
-                    rep.reporter,
-                    rep.reporter_ref.map(|r| format!(" #{r}")).unwrap_or_default()
-                );
+                println!("  {}", rep.describe());
             }
             for w in &r.warnings {
                 println!("  note: {w}");
@@ -111,8 +102,24 @@ fn print_human(r: &FileResult<'_>) {
     }
 }
 
+impl ReportLine<'_> {
+    /// One line: address and port, type/role, time, reporter and reference.
+    pub(super) fn describe(&self) -> String {
+        let port = self.source_port.map(|p| format!(":{p}")).unwrap_or_default();
+        format!(
+            "{}{port}  {}/{}  {}  {}{}",
+            self.source_ip,
+            wire_name(&self.report_type),
+            wire_name(&self.role),
+            self.incident_time.as_deref().unwrap_or("time unknown"),
+            self.reporter,
+            self.reporter_ref.map(|r| format!(" #{r}")).unwrap_or_default()
+        )
+    }
+}
+
 /// The name an enum has in `--json` output (its serde name), so both outputs use the same words.
-fn wire_name(value: &impl Serialize) -> String {
+pub(super) fn wire_name(value: &impl Serialize) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(name)) => name,
         _ => String::new(),

@@ -27,6 +27,7 @@ mod mentions;
 pub(crate) mod mime;
 mod model;
 pub(crate) mod original;
+pub mod profile; // reporter profiles as data; the CLI lists and tests them
 pub(crate) mod reporter; // also the portal's complainant rule (src/redact/complainant.rs)
 mod shadowserver;
 mod shape;
@@ -49,10 +50,10 @@ type FormatParser = fn(&Mail<'_>) -> Option<ParsedMessage>;
 
 /// Most specific first: mail marked as automatic is no complaint whatever it quotes; SpamCop reports are
 /// often ARF and ARF can carry X-ARF, so the outer signature wins; then the structured payloads, then the
-/// replies and acknowledgements (never complaints, whatever they quote); then the rules that read what a
-/// message says in words (tables, log notices, labelled values); and last the Received-chain fallback for
-/// forwarded mail.
-const PARSERS: [FormatParser; 15] = [
+/// replies and acknowledgements (never complaints, whatever they quote); then the reporter profiles (data that
+/// knows one reporter's template); then the rules that read what a message says in words (tables, log
+/// notices, labelled values); and last the Received-chain fallback for forwarded mail.
+const PARSERS: [FormatParser; 16] = [
     autoreply::parse_marked,
     spamcop::parse,
     xarf::parse,
@@ -63,6 +64,7 @@ const PARSERS: [FormatParser; 15] = [
     shadowserver::parse,
     autoreply::parse_reply,
     autoreply::parse_worded,
+    profile::parse,
     table::parse,
     listing::parse,
     blocklist::parse,

@@ -41,6 +41,8 @@ pub enum Format {
     Labelled,
     /// A DMARC aggregate report (RFC 7489): one report per source address whose mail failed authentication.
     DmarcAggregate,
+    /// Read by a reporter profile (data: `profiles/*.toml` or the desk's own directory).
+    Profile,
     /// An automatic reply, acknowledgement, ticket notice or bounce: stored and shown, never a complaint.
     AutoReply,
     /// A forwarded message with no recognised format; the source comes from its Received chain.

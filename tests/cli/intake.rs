@@ -24,13 +24,13 @@ pub(crate) fn run(db: &str, args: &[&str], stdin: &[u8]) -> std::process::Output
     child.wait_with_output().unwrap()
 }
 
-fn temp_db() -> (tempfile::TempDir, String) {
+pub(crate) fn temp_db() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/desk.db", dir.path().display());
     (dir, url)
 }
 
-async fn counts(url: &str) -> abusedesk::store::IntakeCounts {
+pub(crate) async fn counts(url: &str) -> abusedesk::store::IntakeCounts {
     let store = Store::connect(url).await.unwrap();
     let counts = store.count_intake().await.unwrap();
     store.close().await;

@@ -1,4 +1,5 @@
-//! The command line, run as a real process: `abusedesk parse`, and (in `intake`) `ingest`, `import`, `reparse`.
+//! The command line, run as a real process: `abusedesk parse`, and (in `intake`) `ingest`, `import`, `reparse`,
+//! (in `profiles`) the reporter profiles.
 
 // In tests a panic is the failure report, so unwrapping is the clearest way to say "this must work".
 #![allow(clippy::unwrap_used)]
@@ -9,6 +10,7 @@ mod holdings;
 mod intake;
 mod lmtp;
 mod nodes;
+mod profiles;
 #[path = "../common/smtp_sink.rs"]
 mod smtp_sink;
 mod user;

@@ -10,6 +10,7 @@ mod feedback_loops;
 mod helpers;
 mod logs;
 mod own_formats;
+mod profiles;
 mod robustness;
 mod shadowserver;
 mod spamcop;
