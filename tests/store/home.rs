@@ -128,6 +128,19 @@ async fn rising_and_rate_filters_count_what_the_queue_rows_say_at_any_hour() {
             }
         }
         assert_eq!(s.count_cases(&rising, now + Duration::days(20)).await.unwrap(), 0, "14 quiet days: no rise");
+        // A threshold of the type's own, between the demo's two flagged senders (about 1.1 and 3.6 per
+        // 1,000): each line is read from its own column.
+        let spam = abusedesk::triage::rates::Threshold { warn_per_thousand: 0.5, block_per_thousand: 2.0 };
+        s.set_rate_threshold("spam", spam, "test", now).await.unwrap();
+        let rows = rows_at(&s, now).await;
+        for (line, flag) in [(RateLine::Warn, "warn"), (RateLine::Block, "block")] {
+            let f = CaseFilter { rate: Some(line), ..open.clone() };
+            let want = rows.iter().filter(|r| r.flag.as_deref() == Some(flag)).count() as i64;
+            let at_or_over = s.count_cases(&f, now).await.unwrap();
+            let blocked = rows.iter().filter(|r| r.flag.as_deref() == Some("block")).count() as i64;
+            assert_eq!(at_or_over, if line == RateLine::Warn { want + blocked } else { want }, "{line:?}");
+            assert_eq!(want, 1, "one case at {flag}");
+        }
         // `serve` refreshes lapsed trends; the count does not change, only where it is read from.
         let later = now + Duration::days(8);
         let before = s.count_cases(&rising, later).await.unwrap();
