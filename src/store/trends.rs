@@ -74,7 +74,7 @@ impl Store {
         Ok(ids.len())
     }
 
-    /// The kept trend of one case and until when it holds (for tests and the case page's diagnostics).
+    /// The kept trend of one case and until when it holds (what the rising filter reads while it holds).
     pub async fn kept_trend(&self, case_id: i64) -> Result<(String, DateTime<Utc>), StoreError> {
         const SQL: &str = "select trend, trend_until from abuse_case where abuse_case_id = $1";
         Ok(on_backend!(self, |pool| sqlx::query_as(SQL).bind(case_id).fetch_one(pool).await?))
