@@ -44,31 +44,22 @@ pub async fn threshold(store: &Store, report_type: &str, warn: f64, block: f64) 
     Ok(())
 }
 
-/// Entries read per page when the whole log is walked.
-const AUDIT_PAGE: i64 = 5_000;
-
-/// `audit verify` (exit 1 and the first broken entry when the chain is broken) and `audit export`.
+/// `audit verify` (exit 1 and the first broken entry when the chain is broken; the check is recorded for
+/// the admin's front page) and `audit export`.
 pub async fn audit(store: &Store, cmd: AuditCommand) -> anyhow::Result<std::process::ExitCode> {
-    let mut entries = Vec::new();
-    let mut after = 0;
-    loop {
-        let page = store.audit_entries(after, AUDIT_PAGE).await?;
-        let Some(last) = page.last() else { break };
-        after = last.seq;
-        entries.extend(page);
+    if matches!(cmd, AuditCommand::Verify) {
+        let (check, head) = crate::audit::check::verify_and_record(store, &crate::auth::Actor::cli()).await?;
+        return Ok(if check.intact {
+            println!("audit log intact: {} entries, last hash {head}", check.entries);
+            std::process::ExitCode::SUCCESS
+        } else {
+            println!("audit log BROKEN: {}", check.detail);
+            std::process::ExitCode::FAILURE
+        });
     }
+    let entries = crate::audit::check::stored_entries(store).await?;
     match cmd {
-        AuditCommand::Verify => match crate::audit::verify(&entries) {
-            Ok(n) => {
-                let head = entries.last().map(|e| e.hash.as_str()).unwrap_or(crate::audit::GENESIS);
-                println!("audit log intact: {n} entries, last hash {head}");
-                Ok(std::process::ExitCode::SUCCESS)
-            }
-            Err(broken) => {
-                println!("audit log BROKEN: {broken}");
-                Ok(std::process::ExitCode::FAILURE)
-            }
-        },
+        AuditCommand::Verify => Ok(std::process::ExitCode::SUCCESS),
         AuditCommand::Export { json } => {
             let stdout = std::io::stdout();
             if json {

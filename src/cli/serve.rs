@@ -82,11 +82,20 @@ fn settings(args: &ServeArgs, max_message_bytes: usize) -> anyhow::Result<Server
     })
 }
 
+/// Case trends refreshed per round of [`keep_counters_healed`]: about a millisecond each.
+const TRENDS_PER_ROUND: i64 = 5_000;
+
 /// Settles, at start and then every `every`, what an interrupted process (this one before a crash, an MTA
-/// pipe killed mid-delivery, another node) left half-settled: see `intake::heal`.
+/// pipe killed mid-delivery, another node) left half-settled: see `intake::heal`; and refreshes lapsed case
+/// trends.
 async fn keep_counters_healed(store: Store, every: std::time::Duration) {
     loop {
         super::intake::heal(&store, crate::intake::heal::Budget::ALL).await;
+        // Trends whose window moved on are judged from the reports until refreshed (store::trends): keep
+        // that set small, so the rising filter reads its index.
+        if let Err(e) = store.refresh_lapsed_trends(crate::store::now(), TRENDS_PER_ROUND).await {
+            tracing::warn!(error = %e, "failed to refresh lapsed case trends");
+        }
         tokio::time::sleep(every).await;
     }
 }

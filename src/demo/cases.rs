@@ -2,8 +2,9 @@
 //! of them over the warning line), a stricter threshold for phishing, cases assigned and in progress, a
 //! closed case that a new report reopens; and casework: a complete investigation with a suspension waiting
 //! in the manager's review queue, a warning decided after an investigation, a note, and the customer's
-//! dispute in the portal with an attachment and a reply from the desk, answers to the reporters, and a
-//! restriction on an infected line recorded for provisioning systems.
+//! dispute in the portal with an attachment and a reply from the desk, answers to the reporters, a
+//! restriction on an infected line recorded for provisioning systems and appealed by the subscriber, and
+//! a small sender over the block line that nobody has investigated yet.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -19,11 +20,12 @@ use crate::triage::volume::parse_volume;
 pub async fn load_after_mail(store: &Store, now: DateTime<Utc>) -> anyhow::Result<()> {
     // Our own mail logs: the newsletter sends 2,000 a day (15 complaints a week is about 1 per 1,000:
     // the warning line); the spammy sender claims 200,000 a day, which keeps its rate low and shows why
-    // a rate never decides on its own.
+    // a rate never decides on its own; the late-listed customer sends 40 a day, so its one complaint is
+    // over the block line (3 per 1,000) before anyone has investigated.
     let mut csv = String::from("ip,day,messages\n");
     for day in 0..7 {
         let date = (now - Duration::days(day)).date_naive();
-        csv.push_str(&format!("{NEWSLETTER_IP},{date},2000\n{SPAMMY_IP},{date},200000\n"));
+        csv.push_str(&format!("{NEWSLETTER_IP},{date},2000\n{SPAMMY_IP},{date},200000\n{},{date},40\n", mail::LATE_IP));
     }
     let volumes = parse_volume(csv.as_bytes());
     store.upsert_volumes(&volumes.rows, "maillog", now).await?;
@@ -84,7 +86,14 @@ async fn restrict_infected(store: &Store, users: &[crate::store::UserAccount], c
         policy: "AUP 3.1: keep connected devices free of malware",
         reverses: None,
     };
-    work::decide(store, &alex, &restriction).await?;
+    let decided = work::decide(store, &alex, &restriction).await?;
+    // The subscriber appeals in the portal: a manager who took no part in it must answer.
+    if let Some(jordan) = users.iter().find(|u| u.username == "jordan").map(|u| u.current_user()) {
+        let text = "The infected laptop was my son's; it has been wiped and reinstalled. Please lift the block on \
+                    outgoing mail, I need it for work.";
+        let appeal_days = crate::domain::dispute::DEFAULT_APPEAL_DAYS;
+        crate::portal::disputes::open(store, &jordan, case, text, Some(decided), None, appeal_days).await?;
+    }
     Ok(())
 }
 

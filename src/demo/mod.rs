@@ -28,8 +28,10 @@ const PEOPLE: &[(&str, &str, Role)] = &[
     ("morgan", "Morgan Manager", Role::Manager),
 ];
 
-/// The customer portal's demo account: Newsletter Ltd's, whose case has a warning and a dispute.
-const PORTAL: (&str, &str, &str) = ("newsletter", "Nina of Newsletter Ltd", "C-1002");
+/// The customer portal's demo accounts: Newsletter Ltd's, whose case has a warning and a dispute; and
+/// Jordan Doe's, whose infected line was restricted and who appeals it (so a manager has an appeal waiting).
+const PORTALS: &[(&str, &str, &str)] =
+    &[("newsletter", "Nina of Newsletter Ltd", "C-1002"), ("jordan", "Jordan Doe", "C-1003")];
 
 /// Loads the demo dataset once (later starts reuse it) and returns the demo accounts.
 /// Refuses a database that holds real accounts, so demo data never mixes with real data.
@@ -44,18 +46,39 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoAccount>> {
         }
         let by = crate::auth::Actor::system("demo");
         for (username, name, role) in PEOPLE {
-            accounts::create_account_with_password(store, &by, username, name, *role, &password(username), false).await?;
+            accounts::create_account_with_password(store, &by, username, name, *role, &password(username), false)
+                .await?;
         }
         // A disabled account, so the admin page shows what one looks like.
-        let former = accounts::create_account_with_password(store, &by, "jo", "Jo Former-Analyst", Role::Analyst, &password("jo"), false).await?;
+        let former = accounts::create_account_with_password(
+            store,
+            &by,
+            "jo",
+            "Jo Former-Analyst",
+            Role::Analyst,
+            &password("jo"),
+            false,
+        )
+        .await?;
         accounts::set_disabled(store, &by, former.user_id, true).await?;
         // A new colleague whose one-time password is still unchanged, for the admin's front page.
-        accounts::create_account_with_password(store, &by, "riley", "Riley New-Analyst", Role::Analyst, &password("riley"), true).await?;
+        accounts::create_account_with_password(
+            store,
+            &by,
+            "riley",
+            "Riley New-Analyst",
+            Role::Analyst,
+            &password("riley"),
+            true,
+        )
+        .await?;
         let now = store::now();
         holdings::load_before_mail(store, now).await.context("failed to load the demo customers")?;
-        let (username, name, account_ref) = PORTAL;
-        let customer = store.customer_ids_by_ref().await?.get(account_ref).copied().context("the demo customer is missing")?;
-        accounts::create_portal_account(store, &by, customer, username, name, Some(&password(username))).await?;
+        let customers = store.customer_ids_by_ref().await?;
+        for (username, name, account_ref) in PORTALS {
+            let customer = customers.get(*account_ref).copied().context("a demo customer is missing")?;
+            accounts::create_portal_account(store, &by, customer, username, name, Some(&password(username))).await?;
+        }
         for m in mail::messages(now) {
             intake::receive(store, &m.raw, Channel::Mta, Some(m.recipient), intake::DEFAULT_MAX_MESSAGE_BYTES)
                 .await
@@ -67,13 +90,19 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoAccount>> {
         if let Some(n) = store.outbox(1).await?.first() {
             store.mark_notification(n.notification_id, "failed", "550 5.1.1 mailbox unavailable (demo)", now).await?;
         }
+        // The chain checked once, so the admin's front page shows when and with what result.
+        crate::audit::check::verify_and_record(store, &by).await.context("failed to verify the demo audit chain")?;
         store.put_setting(DEMO_MARK, "1", store::now()).await?;
     }
-    let portal = DemoAccount { username: PORTAL.0, password: password(PORTAL.0), role: Role::Customer };
+    let portals = PORTALS.iter().map(|(username, ..)| DemoAccount {
+        username,
+        password: password(username),
+        role: Role::Customer,
+    });
     Ok(PEOPLE
         .iter()
         .map(|(username, _, role)| DemoAccount { username, password: password(username), role: *role })
-        .chain(std::iter::once(portal))
+        .chain(portals)
         .collect())
 }
 

@@ -115,6 +115,29 @@ impl CaseSort {
     }
 }
 
+/// A complaint-rate line of a report type's threshold: at or over `Warn` a case is flagged, at or over
+/// `Block` the desk would propose a block (a person still decides).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RateLine {
+    Warn,
+    Block,
+}
+
+impl RateLine {
+    /// The URL name, also the queue's flag.
+    pub fn code(self) -> &'static str {
+        match self {
+            RateLine::Warn => "warn",
+            RateLine::Block => "block",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<RateLine> {
+        [RateLine::Warn, RateLine::Block].into_iter().find(|l| l.code() == code)
+    }
+}
+
 /// Rows per page of the triage queue.
 pub const CASE_PAGE_SIZE: i64 = 50;
 
@@ -146,6 +169,15 @@ pub struct CaseFilter {
     /// (`decided_since=YYYY-MM-DD`), of kind `decision` when given (`decision=warning`).
     pub decided_since: Option<NaiveDate>,
     pub decision: Option<String>,
+    /// Only cases whose trend is rising (`trend=rising`), as the queue's trend column says: unique
+    /// complaints of the last 7 days against the 7 before (`triage::rates::trend`).
+    pub rising: bool,
+    /// Only cases at or over a complaint-rate line of their report type over the last 7 days
+    /// (`rate=warn`: every flagged case; `rate=block`: those at or over the block line), as the queue's
+    /// flag column says.
+    pub rate: Option<RateLine>,
+    /// Only cases nobody has opened an investigation of (`investigation=none`).
+    pub uninvestigated: bool,
     pub sort: Option<CaseSort>,
     pub descending: Option<bool>,
     pub page: i64,
@@ -153,7 +185,7 @@ pub struct CaseFilter {
 
 impl CaseFilter {
     /// Reads `type, status, reporter, customer, assignee, from, to, q, reopened, disputed, waiting,
-    /// decided_since, decision, sort, dir, page` from query pairs;
+    /// decided_since, decision, trend, rate, investigation, sort, dir, page` from query pairs;
     /// unknown or malformed values are ignored rather than refused, so an old link still opens.
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> CaseFilter {
         let mut f = CaseFilter { open_only: true, ..CaseFilter::default() };
@@ -173,6 +205,9 @@ impl CaseFilter {
                 "disputed" => f.disputed = value.trim() == "1",
                 "decided_since" => f.decided_since = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok(),
                 "decision" => f.decision = text(value),
+                "trend" => f.rising = value.trim() == "rising",
+                "rate" => f.rate = RateLine::parse(value.trim()),
+                "investigation" => f.uninvestigated = value.trim() == "none",
                 "waiting" => f.waiting_days = value.trim().parse::<i64>().ok().map(|d| d.clamp(0, 3_650)),
                 "sort" => f.sort = CaseSort::parse(value.trim()),
                 "dir" => f.descending = Some(value.trim() != "asc"),
@@ -217,6 +252,9 @@ impl CaseFilter {
         push("waiting", self.waiting_days.map(|d| d.to_string()));
         push("decided_since", self.decided_since.map(|d| d.to_string()));
         push("decision", self.decision.clone());
+        push("trend", self.rising.then(|| "rising".to_owned()));
+        push("rate", self.rate.map(|l| l.code().to_owned()));
+        push("investigation", self.uninvestigated.then(|| "none".to_owned()));
         push("sort", self.sort.map(|s| s.code().to_owned()));
         push("dir", self.descending.map(|d| if d { "desc" } else { "asc" }.to_owned()));
         push("page", page.filter(|p| *p > 0).map(|p| p.to_string()));

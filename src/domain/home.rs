@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::case::{CaseFilter, CaseStatus};
+use super::case::{CaseFilter, CaseStatus, RateLine};
 use super::role::Role;
 
 /// Days a case may await the customer before the front page calls it overdue.
@@ -29,6 +29,16 @@ pub struct Tile {
 
 /// The case tiles of the front page, each a queue view: `(key, label, filter)`. The counts are
 /// [`crate::store::Store::count_cases`] of the same filter, so they equal the queue's totals.
+///
+/// *Rising* is exactly the queue's trend column saying "rising": a case's unique complaints with an
+/// incident time in the last 7 days outnumber those of the 7 days before by at least 2 and by more than a
+/// fifth of the earlier week (`triage::rates::trend_of`). Why this rule: unique complaints, not arrivals,
+/// so SpamCop's copies to abuse@ and postmaster@ or an MTA's retry are no rise; incident time, so a
+/// backlog imported today is not a flood; two whole weeks, so the weekly rhythm of sending compares like
+/// with like; at least 2 more, so 0 → 1 is not a trend; more than a fifth, so the daily noise of a large
+/// case is not one either; and the queue's own rule, so every case counted shows "rising" in the list the
+/// tile opens. *Over the warn / block rate* is the queue's flag: unique complaints of the last 7 days per
+/// 1,000 messages sent (where sending volume is known) at or over the report type's threshold.
 pub fn case_tiles(username: &str) -> Vec<(&'static str, &'static str, CaseFilter)> {
     let open = CaseFilter { open_only: true, ..CaseFilter::default() };
     vec![
@@ -40,8 +50,24 @@ pub fn case_tiles(username: &str) -> Vec<(&'static str, &'static str, CaseFilter
         ("mine", "Assigned to me", CaseFilter { assignee: Some(username.to_owned()), ..open.clone() }),
         ("reopened", "Reopened", CaseFilter { reopened: true, ..open.clone() }),
         ("awaiting", "Awaiting the customer over 3 days", CaseFilter { waiting_days: Some(AWAITING_DAYS), ..open.clone() }),
-        ("disputed", "Disputes waiting for a reply", CaseFilter { disputed: true, ..open }),
+        ("disputed", "Disputes waiting for a reply", CaseFilter { disputed: true, ..open.clone() }),
+        ("rising", "Rising: more complaints this week than last", CaseFilter { rising: true, ..open.clone() }),
+        ("over_warn", "At or over the warn rate", CaseFilter { rate: Some(RateLine::Warn), ..open.clone() }),
+        ("over_block", "At or over the block rate", CaseFilter { rate: Some(RateLine::Block), ..open }),
     ]
+}
+
+/// The manager's case tile: open cases at or over the block line that nobody has investigated yet, the
+/// ones a sanction might soon be asked for without the record it needs.
+pub fn manager_case_tile() -> (&'static str, &'static str, CaseFilter) {
+    let filter =
+        CaseFilter { open_only: true, rate: Some(RateLine::Block), uninvestigated: true, ..CaseFilter::default() };
+    ("block_uninvestigated", "Over the block line without an investigation", filter)
+}
+
+/// The intake list of messages first received on `day` in parse status `status`.
+pub fn messages_href(status: &str, day: NaiveDate) -> String {
+    format!("/messages?status={}&day={day}", encode(status))
 }
 
 /// The queue URL of `filter`.
@@ -114,6 +140,22 @@ pub struct DeskHealth {
     pub reporters: Vec<ReporterFeed>,
     /// Messages by parse outcome, accounts, outbox and webhook backlogs.
     pub tiles: Vec<Tile>,
+    /// Messages first received today (UTC) by parse outcome: parsed, not recognised, unreadable.
+    pub today: Vec<Tile>,
+    /// The last check of the audit chain; `None`: never checked.
+    pub audit: Option<AuditCheck>,
+}
+
+/// The last check of the audit chain (`abusedesk audit verify` or the Audit page).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditCheck {
+    pub verified_at: DateTime<Utc>,
+    pub verified_by: String,
+    pub intact: bool,
+    /// Entries checked: all of them when intact, those before the break otherwise.
+    pub entries: i64,
+    /// "intact: 42 entries" or where it broke.
+    pub detail: String,
 }
 
 /// One reporter's feed as the admin watches it.
@@ -182,7 +224,7 @@ mod tests {
 
     #[test]
     fn queue_links_carry_their_filter_and_parse_back_to_it() {
-        for (_, _, filter) in case_tiles("alex o'neil") {
+        for (_, _, filter) in case_tiles("alex o'neil").into_iter().chain([manager_case_tile()]) {
             let href = queue_href(&filter);
             let query = href.split_once('?').map(|(_, q)| q).unwrap_or_default();
             let pairs: Vec<(String, String)> = query

@@ -9,8 +9,8 @@ use chrono::Datelike;
 use crate::domain::case::CaseFilter;
 use crate::domain::decision::DecisionKind;
 use crate::domain::home::{
-    case_tiles, percentile, queue_href, CaseWork, DecisionMonth, DeskHealth, Home, IntakeChart, OldestCase, ReporterFeed, Tile,
-    INTAKE_DAYS,
+    case_tiles, manager_case_tile, messages_href, percentile, queue_href, CaseWork, DecisionMonth, DeskHealth, Home,
+    IntakeChart, OldestCase, ReporterFeed, Tile, INTAKE_DAYS,
 };
 use crate::domain::role::Role;
 use crate::domain::user::CurrentUser;
@@ -31,16 +31,20 @@ pub async fn home(store: &Store, user: &CurrentUser, demo: bool, now: DateTime<U
         Role::Analyst | Role::Manager => Some(case_work(store, &user.username, now).await?),
         _ => None,
     };
-    let reviews = match role {
+    let mut reviews = match role {
         Role::Manager | Role::Admin => reviews(store, now).await?,
         _ => Vec::new(),
     };
+    if role == Role::Manager {
+        let (key, label, filter) = manager_case_tile();
+        reviews.push(tile(key, label, store.count_cases(&filter, now).await?, queue_href(&filter), None));
+    }
     let month = match role {
         Role::Manager => Some(decision_month(store, now).await?),
         _ => None,
     };
     let health = match role {
-        Role::Admin => Some(health(store).await?),
+        Role::Admin => Some(health(store, now).await?),
         _ => None,
     };
     Ok(Home { display_name: user.display_name.clone(), role, demo, work, reviews, month, health })
@@ -147,8 +151,22 @@ async fn reviews(store: &Store, now: DateTime<Utc>) -> Result<Vec<Tile>, StoreEr
 /// Reporter feeds listed on the admin's front page, quietest first.
 const REPORTER_FEEDS: i64 = 12;
 
+/// Messages first received today (UTC) by parse outcome, each counted from its range of the status index.
+async fn parsed_today(store: &Store, now: DateTime<Utc>) -> Result<Vec<Tile>, StoreError> {
+    let day = now.date_naive();
+    let start = day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    let mut tiles = Vec::new();
+    for (status, label) in
+        [("parsed", "Parsed today"), ("unrecognised", "Not recognised today"), ("failed", "Unreadable today")]
+    {
+        let n = store.count_messages_received(status, start, start + Duration::days(1)).await?;
+        tiles.push(tile(&format!("today_{status}"), label, n, messages_href(status, day), None));
+    }
+    Ok(tiles)
+}
+
 /// The desk's health for admins.
-async fn health(store: &Store) -> Result<DeskHealth, StoreError> {
+async fn health(store: &Store, now: DateTime<Utc>) -> Result<DeskHealth, StoreError> {
     let users = store.list_users().await?;
     let accounts = Role::ALL
         .into_iter()
@@ -191,5 +209,7 @@ async fn health(store: &Store) -> Result<DeskHealth, StoreError> {
         channels,
         reporters,
         tiles,
+        today: parsed_today(store, now).await?,
+        audit: store.last_audit_verification().await?,
     })
 }

@@ -61,3 +61,43 @@ impl Store {
         Ok(rows.into_iter().map(entry).collect())
     }
 }
+
+impl super::Tx {
+    /// Records one check of the audit chain (its own audit entry goes in the same unit).
+    pub async fn record_audit_verification(
+        &mut self,
+        check: &crate::domain::home::AuditCheck,
+        broken_seq: Option<i64>,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "insert into audit_verification (verified_at, verified_by, intact, entries, broken_seq, \
+            detail, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $1, $1)";
+        super::tx::on_tx!(self, |conn| sqlx::query(SQL)
+            .bind(check.verified_at)
+            .bind(&check.verified_by)
+            .bind(check.intact)
+            .bind(check.entries)
+            .bind(broken_seq)
+            .bind(&check.detail)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+}
+
+impl Store {
+    /// The latest check of the audit chain, if it was ever checked.
+    pub async fn last_audit_verification(&self) -> Result<Option<crate::domain::home::AuditCheck>, StoreError> {
+        const SQL: &str = "select verified_at, verified_by, intact, entries, detail from audit_verification \
+            order by audit_verification_id desc limit 1";
+        let row: Option<(DateTime<Utc>, String, bool, i64, String)> =
+            on_backend!(self, |pool| sqlx::query_as(SQL).fetch_optional(pool).await?);
+        Ok(row.map(|(verified_at, verified_by, intact, entries, detail)| crate::domain::home::AuditCheck {
+            verified_at,
+            verified_by,
+            intact,
+            entries,
+            detail,
+        }))
+    }
+}

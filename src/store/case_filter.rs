@@ -8,13 +8,16 @@ use ipnet::IpNet;
 
 use super::customers::like_escape;
 use super::{on_backend, Store, StoreError};
-use crate::domain::case::CaseFilter;
+use crate::domain::case::{CaseFilter, RateLine};
+use crate::triage::rates::{Threshold, TREND_DAYS};
 
 /// A bound value of a query built from a filter.
 #[derive(Clone, Debug)]
 pub(super) enum Arg {
     Text(String),
     Time(DateTime<Utc>),
+    Day(NaiveDate),
+    Number(f64),
 }
 
 /// Binds every [`Arg`] in order.
@@ -25,6 +28,8 @@ macro_rules! bind_args {
             query = match arg {
                 Arg::Text(t) => query.bind(t.clone()),
                 Arg::Time(t) => query.bind(*t),
+                Arg::Day(d) => query.bind(*d),
+                Arg::Number(n) => query.bind(*n),
             };
         }
         query
@@ -118,6 +123,29 @@ impl Store {
                  where v.decision_id = d.decision_id and v.approved = $3)))"
             ));
         }
+        if filter.rising {
+            // The kept trend while it holds (an index on (trend, trend_until)), else the case's reports
+            // judged now (an index on trend_until finds the few lapsed cases): see store::trends.
+            let at = next(&mut args, Arg::Time(now));
+            let fortnight = next(&mut args, Arg::Time(now - Duration::days(2 * TREND_DAYS)));
+            conditions.push(format!(
+                "((c.trend = 'rising' and c.trend_until > {at}) or (c.trend_until <= {at} and {}))",
+                super::trends::rising_now(&fortnight)
+            ));
+        }
+        if let Some(line) = filter.rate {
+            let since = next(&mut args, Arg::Day((now - Duration::days(TREND_DAYS)).date_naive()));
+            let (column, default) = match line {
+                RateLine::Warn => ("warn_per_thousand", Threshold::default().warn_per_thousand),
+                RateLine::Block => ("block_per_thousand", Threshold::default().block_per_thousand),
+            };
+            let default = next(&mut args, Arg::Number(default));
+            conditions.push(rate_condition(&since, column, &default));
+        }
+        if filter.uninvestigated {
+            conditions
+                .push("not exists (select 1 from investigation i where i.abuse_case_id = c.abuse_case_id)".to_owned());
+        }
         if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             if let Ok(ip) = q.parse::<IpAddr>() {
                 let p = next(&mut args, Arg::Text(ip.to_canonical().to_string()));
@@ -142,6 +170,25 @@ impl Store {
         }
         Ok((conditions.join(" and "), args))
     }
+}
+
+/// A case's complaint rate at or over a line of its type, computed as the queue's rows compute it
+/// (`server::case_views`): unique complaints since `$2` (7 days ago) per 1,000 messages its address sent
+/// on days since `since`, against the type's `column` in `rate_threshold`, else `default`. Only addresses
+/// with sending volume that week can have a rate, so the cases are found from the volume's day index and
+/// the case address index, and each is counted through the report index; a zero volume has no rate. The
+/// arithmetic is in double precision on both databases, as in Rust, so a rate exactly on the line
+/// compares the same everywhere.
+fn rate_condition(since: &str, column: &str, default: &str) -> String {
+    format!(
+        "c.source_ip in (select v.source_ip from sending_volume v where v.day >= {since}) \
+         and cast((select count(*) from report r where r.abuse_case_id = c.abuse_case_id \
+             and r.unique_in_case = $3 and r.incident_time >= $2) as double precision) \
+           * cast(1000 as double precision) \
+           / nullif(cast((select sum(v.messages) from sending_volume v where v.source_ip = c.source_ip \
+             and v.day >= {since}) as double precision), 0) \
+         >= coalesce((select t.{column} from rate_threshold t where t.report_type = c.report_type), {default})"
+    )
 }
 
 /// 00:00 UTC of `day`.

@@ -29,6 +29,19 @@ impl Store {
         Ok(on_backend!(self, |pool| sqlx::query_scalar(SQL).bind(status).fetch_one(pool).await?))
     }
 
+    /// Messages in one parse status first received in `[from, to)`, from the status index's range: the
+    /// front page's parse outcomes of the day.
+    pub async fn count_messages_received(
+        &self,
+        status: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        const SQL: &str = "select count(*) from inbound_message where parse_status = $1 \
+            and first_received_at >= $2 and first_received_at < $3";
+        Ok(on_backend!(self, |pool| sqlx::query_scalar(SQL).bind(status).bind(from).bind(to).fetch_one(pool).await?))
+    }
+
     /// Messages still waiting to be parsed that first arrived before `before`, lowest id first (from the
     /// parse-status index): what an interrupted process stored and never parsed.
     pub async fn pending_messages_before(&self, before: DateTime<Utc>, limit: i64) -> Result<Vec<i64>, StoreError> {

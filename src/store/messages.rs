@@ -286,17 +286,32 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<MessageSummary>, StoreError> {
+        self.list_messages_received(status, None, limit, offset).await
+    }
+
+    /// [`Store::list_messages`], only messages first received in `[from, to)` when `received` is given
+    /// (the front page's parse outcomes of the day link here).
+    pub async fn list_messages_received(
+        &self,
+        status: Option<ParseStatus>,
+        received: Option<(DateTime<Utc>, DateTime<Utc>)>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<MessageSummary>, StoreError> {
+        let within =
+            if received.is_some() { " and m.first_received_at >= $4 and m.first_received_at < $5" } else { "" };
         let sql = format!(
-            "select {SUMMARY_COLUMNS} from inbound_message m where ($1 is null or m.parse_status = $1) \
+            "select {SUMMARY_COLUMNS} from inbound_message m where ($1 is null or m.parse_status = $1){within} \
              order by m.inbound_message_id desc limit $2 offset $3"
         );
         let status = status.map(ParseStatus::as_str);
-        let rows = on_backend!(self, |pool| sqlx::query_as(&sql)
-            .bind(status)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(pool)
-            .await?);
+        let rows = on_backend!(self, |pool| {
+            let query = sqlx::query_as(&sql).bind(status).bind(limit).bind(offset);
+            match received {
+                Some((from, to)) => query.bind(from).bind(to).fetch_all(pool).await?,
+                None => query.fetch_all(pool).await?,
+            }
+        });
         Ok(rows)
     }
 

@@ -111,6 +111,28 @@ pub fn buckets(
     out
 }
 
+/// Days in each window of a case's trend in the queue: the last 7 days against the 7 before. A week,
+/// because complaint volume follows the weekly rhythm of sending (newsletters, weekends): two whole weeks
+/// compare like with like, where two days would call every Monday a rise.
+pub const TREND_DAYS: i64 = 7;
+
+/// When a trend taken at some instant from its case's reports may first change with no new report: the
+/// first moment one of those complaints leaves its window, the earliest complaint of the last
+/// [`TREND_DAYS`] (`recent_first`) passing into the week before, or the earliest of the week before
+/// (`earlier_first`) passing out of both. With neither, nothing but a new report (which recounts the case)
+/// changes it, and it holds for ever ([`trend_forever`]). The front page counts rising cases from trends
+/// kept this way, so it reads an index rather than every case's reports.
+pub fn trend_valid_until(recent_first: Option<DateTime<Utc>>, earlier_first: Option<DateTime<Utc>>) -> DateTime<Utc> {
+    let recent = recent_first.map(|t| t + TimeDelta::days(TREND_DAYS));
+    let earlier = earlier_first.map(|t| t + TimeDelta::days(2 * TREND_DAYS));
+    recent.into_iter().chain(earlier).min().unwrap_or_else(trend_forever)
+}
+
+/// "Holds until something is written": 9999-12-31, which both databases store and every clock is before.
+pub fn trend_forever() -> DateTime<Utc> {
+    DateTime::from_timestamp(253_402_214_400, 0).unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
 /// Complaints per 1,000 messages sent, when the volume is known and non-zero.
 pub fn per_thousand(complaints: i64, messages_sent: i64) -> Option<f64> {
     (messages_sent > 0 && complaints >= 0).then(|| complaints as f64 * 1_000.0 / messages_sent as f64)
@@ -170,8 +192,11 @@ pub fn trend(buckets: &[Bucket], n: usize) -> &'static str {
         return "steady";
     };
     let sum = |part: &[Bucket]| part.iter().fold(0_i64, |sum, b| sum.saturating_add(b.unique));
-    let earlier = sum(&buckets[start..start + n]);
-    let recent = sum(&buckets[start + n..]);
+    trend_of(sum(&buckets[start..start + n]), sum(&buckets[start + n..]))
+}
+
+/// The rule of [`trend`] for two totals: `recent` unique complaints against `earlier`.
+pub fn trend_of(earlier: i64, recent: i64) -> &'static str {
     let change = recent.saturating_sub(earlier);
     if change.abs() < TREND_MIN_CHANGE || change.abs().saturating_mul(5) <= earlier {
         "steady"
@@ -304,6 +329,19 @@ mod tests {
             .zip(unique)
             .map(|(i, &u)| Bucket { start: start + TimeDelta::days(i), received: u, unique: u })
             .collect()
+    }
+
+    #[test]
+    fn a_kept_trend_holds_until_a_complaint_leaves_its_window() {
+        let now = at(2026, 12, 7, 12, 0, 0);
+        let recent = now - TimeDelta::days(2);
+        let earlier = now - TimeDelta::days(10);
+        assert_eq!(trend_valid_until(Some(recent), None), now + TimeDelta::days(5));
+        assert_eq!(trend_valid_until(None, Some(earlier)), now + TimeDelta::days(4));
+        assert_eq!(trend_valid_until(Some(recent), Some(earlier)), now + TimeDelta::days(4));
+        assert_eq!(trend_valid_until(None, None), trend_forever());
+        assert_eq!(trend_forever(), at(9999, 12, 31, 0, 0, 0));
+        assert_eq!((trend_of(4, 9), trend_of(10, 7), trend_of(0, 1)), ("rising", "falling", "steady"));
     }
 
     #[test]

@@ -64,6 +64,35 @@ async fn the_analysts_home_counts_equal_the_queues_it_links_to() {
         assert!(t.count > 0, "the demo shows something under {}", t.key);
     }
     assert!(tile(&work.cases, "mine").href.contains("assignee=sam"));
+    // Rising and over a rate line are the queue's own trend and flag columns: the tiles count exactly the
+    // open cases whose rows say so, and the lists they open show nothing else.
+    let open = queue(&app, &client, "/cases").await;
+    assert!(open.total <= 50 && open.rows.len() as i64 == open.total, "the demo's open queue fits one page");
+    let marked =
+        |f: &dyn Fn(&abusedesk::domain::case::CaseRow) -> bool| open.rows.iter().filter(|r| f(r)).count() as i64;
+    assert_eq!(tile(&work.cases, "rising").count, marked(&|r| r.trend == "rising"), "rising");
+    assert_eq!(tile(&work.cases, "over_warn").count, marked(&|r| r.flag.is_some()), "over the warn line");
+    assert_eq!(
+        tile(&work.cases, "over_block").count,
+        marked(&|r| r.flag.as_deref() == Some("block")),
+        "over the block line"
+    );
+    for (key, shows) in [("rising", "rising"), ("over_warn", "warn"), ("over_block", "block")] {
+        let list = queue(&app, &client, &tile(&work.cases, key).href).await;
+        assert_eq!(list.rows.len() as i64, list.total, "{key}");
+        for r in &list.rows {
+            let ok = match key {
+                "rising" => r.trend == shows,
+                "over_warn" => r.flag.is_some(),
+                _ => r.flag.as_deref() == Some(shows),
+            };
+            assert!(ok, "{key} lists case {} ({:?}, {:?})", r.case_id, r.trend, r.flag);
+        }
+    }
+    assert!(
+        tile(&work.cases, "over_block").count < tile(&work.cases, "over_warn").count,
+        "the demo has a case between the lines"
+    );
     let unattributed = json(&app, &client, "list_unattributed", &[("page", "0")]).await;
     assert_eq!(tile(&work.intake, "unattributed").count, unattributed["total"].as_i64().unwrap());
     let unrecognised = json(&app, &client, "list_messages", &[("status", "unrecognised"), ("page", "0")]).await;
@@ -90,7 +119,15 @@ async fn the_managers_home_counts_equal_the_review_queues() {
     assert_eq!(t.count, i64::try_from(proposals.as_array().unwrap().len()).unwrap());
     assert!(t.count > 0 && t.note.as_deref().is_some_and(|n| n.starts_with("oldest")), "{t:?}");
     let appeals = json(&app, &client, "list_appeals", &[]).await;
-    assert_eq!(tile(&h.reviews, "appeals").count, i64::try_from(appeals.as_array().unwrap().len()).unwrap());
+    let t = tile(&h.reviews, "appeals");
+    assert_eq!(t.count, i64::try_from(appeals.as_array().unwrap().len()).unwrap());
+    assert!(t.count > 0 && t.note.is_some(), "the demo subscriber's appeal waits for a manager: {t:?}");
+    // Open cases over the block line nobody has investigated: the queue view it links to, flagged "block".
+    let t = tile(&h.reviews, "block_uninvestigated");
+    let list = queue(&app, &client, &t.href).await;
+    assert_eq!((list.total, list.rows.len() as i64), (t.count, t.count), "{t:?}");
+    assert!(t.count > 0 && list.rows.iter().all(|r| r.flag.as_deref() == Some("block")), "{:?}", list.rows);
+    assert!(t.href.contains("rate=block") && t.href.contains("investigation=none"), "{}", t.href);
     let month = h.month.clone().expect("managers see the month's decisions");
     assert!(!month.decided.is_empty(), "the demo has decisions this month");
     for t in &month.decided {
@@ -137,6 +174,31 @@ async fn the_admins_home_counts_equal_the_lists_it_links_to() {
     assert_eq!(tile(&health.tiles, "disabled").count, i64::try_from(disabled).unwrap());
     assert_eq!(tile(&health.tiles, "one_time_password").count, i64::try_from(otp).unwrap());
     assert!(disabled > 0 && otp > 0);
+    // Today's parse outcomes: each the intake list of that status and day.
+    let day = chrono::Utc::now().date_naive().to_string();
+    for status in ["parsed", "unrecognised", "failed"] {
+        let t = tile(&health.today, &format!("today_{status}"));
+        assert_eq!(t.href, format!("/messages?status={status}&day={day}"));
+        let list = json(&app, &client, "list_messages", &[("status", status), ("page", "0"), ("day", &day)]).await;
+        let listed = i64::try_from(list["messages"].as_array().unwrap().len()).unwrap();
+        assert_eq!((t.count, list["matching"].as_i64().unwrap()), (listed, listed), "{status} today");
+        assert!(t.count > 0, "the demo's mail arrived today, some {status}");
+    }
+    let yesterday = (chrono::Utc::now().date_naive() - chrono::Duration::days(1)).to_string();
+    let none = json(&app, &client, "list_messages", &[("status", "parsed"), ("page", "0"), ("day", &yesterday)]).await;
+    assert_eq!(none["matching"], 0, "nothing arrived yesterday");
+    assert_rendered(&app, &client, &health.today).await;
+    // The demo checked the audit chain once: when, by whom, and that it held.
+    let audit = health.audit.clone().expect("the demo verified the audit chain");
+    assert!(audit.intact && audit.entries > 0 && audit.detail.starts_with("intact"), "{audit:?}");
+    let verified = json(&app, &client, "verify_audit", &[]).await;
+    assert!(verified.as_str().unwrap().contains("intact"), "{verified}");
+    let again = home(&app, &client).await.health.unwrap().audit.unwrap();
+    assert!(
+        again.verified_at > audit.verified_at && again.verified_by == "admin",
+        "the page's check is recorded: {again:?}"
+    );
+    assert!(again.entries > audit.entries, "the first check's own audit entry was checked too");
     let mta = health.channels.iter().find(|(c, _)| c == "mta").and_then(|(_, t)| *t);
     assert!(mta.is_some(), "the demo mail came by MTA: {:?}", health.channels);
     assert!(health.schema_version >= 8 && !health.accounts.is_empty());

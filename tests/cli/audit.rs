@@ -22,9 +22,13 @@ async fn audit_verify_names_the_first_tampered_entry() {
     let (code, out) = run(&db, &["audit", "verify"]);
     assert_eq!(code, Some(0), "{out}");
     assert!(out.starts_with("audit log intact: 3 entries"), "{out}");
+    // The check is recorded for the admin's front page, with its own entry after the three it checked.
+    let check = s.last_audit_verification().await.unwrap().expect("recorded");
+    assert!(check.intact && check.entries == 3 && check.verified_by.starts_with("cli"), "{check:?}");
     let (_, csv) = run(&db, &["audit", "export"]);
-    assert_eq!(csv.lines().count(), 4, "{csv}");
+    assert_eq!(csv.lines().count(), 5, "{csv}");
     assert!(csv.lines().nth(2).unwrap().contains("morgan,decision.approved"), "{csv}");
+    assert!(csv.lines().nth(4).unwrap().contains("audit.verified"), "{csv}");
 
     let Backend::Sqlite(pool) = s.backend() else { unreachable!("a SQLite URL") };
     sqlx::query("update audit_log set actor = 'alex' where seq = 2").execute(pool).await.unwrap();
@@ -32,6 +36,9 @@ async fn audit_verify_names_the_first_tampered_entry() {
     let (code, out) = run(&db, &["audit", "verify"]);
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("BROKEN") && out.contains("entry 2"), "{out}");
+    let s = Store::connect(&db).await.unwrap();
+    let check = s.last_audit_verification().await.unwrap().expect("recorded");
+    assert!(!check.intact && check.entries == 1 && check.detail.contains("entry 2"), "a failed check too: {check:?}");
 }
 
 #[tokio::test]

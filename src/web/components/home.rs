@@ -98,6 +98,24 @@ pub fn HealthPanel(health: DeskHealth) -> impl IntoView {
             }
         })
         .collect_view();
+    let audit = match health.audit {
+        Some(a) => view! {
+            <p data-tile="audit_verified" class:warn=!a.intact>
+                "Audit chain verified "
+                <a href="/admin/audit">{a.verified_at.format("%Y-%m-%d %H:%M UTC").to_string()}</a>
+                ": "
+                <span class:flag=!a.intact>{a.detail}</span>
+                <span class="muted">{format!(" (by {})", a.verified_by)}</span>
+            </p>
+        }
+        .into_any(),
+        None => view! {
+            <p data-tile="audit_verified" class="warn">
+                "The audit chain was never verified: " <a href="/admin/audit">"verify it"</a>
+            </p>
+        }
+        .into_any(),
+    };
     let accounts = health
         .accounts
         .into_iter()
@@ -107,6 +125,9 @@ pub fn HealthPanel(health: DeskHealth) -> impl IntoView {
         <section class="card">
             <h2>"The desk's health"</h2>
             <TileRow tiles=health.tiles label="Messages, outboxes and accounts"/>
+            <h3>"Parse outcomes today (UTC)"</h3>
+            <TileRow tiles=health.today label="Messages first received today by parse outcome"/>
+            {audit}
             <table class="grid compact">
                 <caption>"Last message received per channel"</caption>
                 <thead><tr><th scope="col">"Channel"</th><th scope="col">"Last arrival"</th></tr></thead>

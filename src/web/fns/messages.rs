@@ -43,6 +43,8 @@ pub struct MessageRow {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IntakeList {
     pub totals: IntakeTotals,
+    /// Messages in the view shown (its status and day), over all its pages.
+    pub matching: i64,
     pub messages: Vec<MessageRow>,
 }
 
@@ -143,11 +145,21 @@ impl From<crate::store::StoredReport> for ReportRow {
     }
 }
 
-/// A page of received messages, newest first; `status` filters by parse status (empty for all).
+/// A page of received messages, newest first; `status` filters by parse status (empty for all), `day`
+/// (`YYYY-MM-DD`, empty for any) by the UTC day a message first arrived.
 #[server(endpoint = "list_messages")]
-pub async fn list_messages(status: String, page: i64) -> Result<IntakeList, AppError> {
+pub async fn list_messages(status: String, page: i64, #[server(default)] day: String) -> Result<IntakeList, AppError> {
     crate::auth::require(STAFF)?;
     let state = super::app_state()?;
+    let received = match day.trim() {
+        "" => None,
+        day => {
+            let day = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                .map_err(|_| AppError::invalid("day", "not a date like 2026-12-07").with_response_status())?;
+            let start = day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+            Some((start, start + chrono::Duration::days(1)))
+        }
+    };
     let status = match status.as_str() {
         "" => None,
         "pending" => Some(crate::store::ParseStatus::Pending),
@@ -158,8 +170,22 @@ pub async fn list_messages(status: String, page: i64) -> Result<IntakeList, AppE
     };
     let offset = page.max(0).saturating_mul(PAGE_SIZE);
     let counts = state.store.count_intake().await?;
-    let messages = state.store.list_messages(status, PAGE_SIZE, offset).await?;
+    let messages = state.store.list_messages_received(status, received, PAGE_SIZE, offset).await?;
+    let matching = match (status, received) {
+        (Some(s), Some((from, to))) => state.store.count_messages_received(s.as_str(), from, to).await?,
+        (Some(s), None) => state.store.count_messages_in(s.as_str()).await?,
+        // Every status of the day, each counted from its own range of the status index.
+        (None, Some((from, to))) => {
+            let mut n = 0;
+            for s in ["pending", "parsed", "unrecognised", "failed"] {
+                n += state.store.count_messages_received(s, from, to).await?;
+            }
+            n
+        }
+        (None, None) => counts.messages,
+    };
     Ok(IntakeList {
+        matching,
         totals: IntakeTotals {
             messages: counts.messages,
             arrivals: counts.arrivals,

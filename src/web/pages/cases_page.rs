@@ -13,9 +13,9 @@ use crate::web::fns::cases::{list_assignees, list_cases};
 pub const REPORT_TYPES: [&str; 9] =
     ["spam", "phishing", "malware", "botnet", "copyright", "scanning", "ddos", "open_service", "other"];
 
-const FILTER_KEYS: [&str; 16] = [
+const FILTER_KEYS: [&str; 19] = [
     "type", "status", "reporter", "customer", "assignee", "from", "to", "q", "reopened", "disputed", "waiting",
-    "decided_since", "decision", "sort", "dir", "page",
+    "decided_since", "decision", "trend", "rate", "investigation", "sort", "dir", "page",
 ];
 
 /// `filter` as a URL query, with `page`.
@@ -23,6 +23,17 @@ fn query_of(filter: &CaseFilter, page: Option<i64>) -> String {
     let pairs = filter.to_pairs(page);
     let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
     url_query(&borrowed)
+}
+
+/// The front page's trend, rate and investigation views as hidden fields, so they survive a change of the
+/// other filters (erased: the form's view type is deep enough already).
+fn kept_filters(filter: &CaseFilter) -> AnyView {
+    view! {
+        {filter.rising.then(|| view! { <input type="hidden" name="trend" value="rising"/> })}
+        {filter.rate.map(|l| view! { <input type="hidden" name="rate" value=l.code()/> })}
+        {filter.uninvestigated.then(|| view! { <input type="hidden" name="investigation" value="none"/> })}
+    }
+    .into_any()
 }
 
 /// The queue page.
@@ -108,6 +119,7 @@ fn FilterForm(filter: CaseFilter) -> impl IntoView {
             {filter.waiting_days.map(|d| view! { <input type="hidden" name="waiting" value=d.to_string()/> })}
             {filter.decided_since.map(|d| view! { <input type="hidden" name="decided_since" value=d.to_string()/> })}
             {filter.decision.clone().map(|d| view! { <input type="hidden" name="decision" value=d/> })}
+            {kept_filters(&filter)}
             {filter.sort.map(|s| view! { <input type="hidden" name="sort" value=s.code()/> })}
             {filter.descending.map(|d| view! { <input type="hidden" name="dir" value=if d { "desc" } else { "asc" }/> })}
             <button type="submit">"Show"</button>

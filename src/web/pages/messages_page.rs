@@ -18,7 +18,9 @@ pub fn MessagesPage() -> impl IntoView {
     let query = use_query_map();
     let status = move || query.with(|q| q.get("status").unwrap_or_default());
     let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(0).max(0));
-    let data = Resource::new(move || (status(), page()), |(status, page)| list_messages(status, page));
+    // The front page's parse outcomes of the day link here with `day=YYYY-MM-DD`.
+    let day = move || query.with(|q| q.get("day").unwrap_or_default());
+    let data = Resource::new(move || (status(), page(), day()), |(status, page, day)| list_messages(status, page, day));
     let notice = move || query.with(|q| q.get("error")).map(|e| view! { <p class="notice error" role="alert">{e}</p> });
     view! {
         <Title text="Intake"/>
@@ -48,7 +50,7 @@ pub fn MessagesPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(list) => view! { <IntakeView list status=status() page=page()/> }.into_any(),
+                    Ok(list) => view! { <IntakeView list status=status() page=page() day=day()/> }.into_any(),
                     Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}
@@ -57,14 +59,22 @@ pub fn MessagesPage() -> impl IntoView {
 }
 
 #[component]
-fn IntakeView(list: IntakeList, status: String, page: i64) -> impl IntoView {
+fn IntakeView(list: IntakeList, status: String, page: i64, day: String) -> impl IntoView {
     let t = list.totals;
     let copies = t.arrivals - t.messages;
     let more = i64::try_from(list.messages.len()).unwrap_or(0) == PAGE_SIZE;
+    let shown = (!day.is_empty()).then(|| {
+        let what = if status.is_empty() { "messages".to_owned() } else { format!("{status} messages") };
+        let text = format!("{} {what} first received on {day} (UTC).", list.matching);
+        view! { <p class="muted" id="intake-view">{text}</p> }
+    });
     let link = move |p: i64| {
         let mut href = format!("/messages?page={p}");
         if !status.is_empty() {
             href.push_str(&format!("&status={status}"));
+        }
+        if !day.is_empty() {
+            href.push_str(&format!("&day={day}"));
         }
         href
     };
@@ -74,6 +84,7 @@ fn IntakeView(list: IntakeList, status: String, page: i64) -> impl IntoView {
             <span>{format!("{} arrivals = {} distinct messages + {} exact copies", t.arrivals, t.messages, copies)}</span>
             <span>{format!(" · {} reports from {} parsed messages; {} not recognised, {} unreadable, {} pending", t.reports, t.parsed, t.unrecognised, t.failed, t.pending)}</span>
         </p>
+        {shown}
         <table class="grid" id="messages">
             <thead>
                 <tr>
