@@ -92,7 +92,7 @@ struct Found<'t> {
 }
 
 /// Feeds every record of `text` to `sink`; `false` once the sink wants no more.
-fn read(reader: &Reader, text: &str, sink: &mut Sink<'_>) -> bool {
+fn read(reader: &Reader, text: &str, sink: &mut Sink<'_, '_>) -> bool {
     match reader {
         Reader::Regex(re) => re.captures_iter(text).all(|caps| {
             let get = |name: &str| caps.name(name).map(|m| m.as_str());
@@ -113,7 +113,7 @@ fn read(reader: &Reader, text: &str, sink: &mut Sink<'_>) -> bool {
     }
 }
 
-fn read_csv(columns: &Columns, delimiter: u8, text: &str, sink: &mut Sink<'_>) -> bool {
+fn read_csv(columns: &Columns, delimiter: u8, text: &str, sink: &mut Sink<'_, '_>) -> bool {
     let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
     let Ok(header) = reader.headers().cloned() else { return true };
     let names: Vec<String> =
@@ -147,7 +147,7 @@ fn read_csv(columns: &Columns, delimiter: u8, text: &str, sink: &mut Sink<'_>) -
     true
 }
 
-fn read_json(columns: &Columns, records: Option<&str>, text: &str, sink: &mut Sink<'_>) -> bool {
+fn read_json(columns: &Columns, records: Option<&str>, text: &str, sink: &mut Sink<'_, '_>) -> bool {
     let Ok(doc) = serde_json::from_str::<Value>(text.trim()) else { return true };
     let Some(at) = records.map_or(Some(&doc), |p| doc.pointer(p)) else { return true };
     let list = match at {
@@ -187,15 +187,15 @@ fn scalar(v: &Value) -> Option<String> {
 }
 
 /// Turns found records into reports, within the budget, skipping what is no routable address.
-struct Sink<'a> {
+struct Sink<'a, 'm> {
     rule: &'a Rule,
-    mail: &'a Mail<'a>,
+    mail: &'a Mail<'m>,
     reporter: &'a str,
     out: ParsedMessage,
     skipped: usize,
 }
 
-impl Sink<'_> {
+impl Sink<'_, '_> {
     /// Adds one record; `false` when the parse must stop (budget spent).
     fn add(&mut self, found: Found<'_>) -> bool {
         let meter = &self.mail.meter;
