@@ -93,7 +93,12 @@ fn reporting_handle(line: &str) -> (&str, &str) {
 }
 
 pub(crate) fn parse(mail: &Mail<'_>) -> Option<ParsedMessage> {
-    let subject_ip = text::find_ips(&mail.subject).first().map(|f| f.ip);
+    let subject_ips: HashSet<IpAddr> = text::find_ips(&mail.subject).into_iter().map(|f| f.ip).collect();
+    // A Subject naming several addresses is no one-offender notice.
+    if subject_ips.len() > 1 {
+        return None;
+    }
+    let subject_ip = subject_ips.into_iter().next();
     let all = records(&mail.texts(), mail.date);
     let ip = offender(subject_ip, &all)?;
     let mine: Vec<&Record> =

@@ -166,3 +166,9 @@ fn a_list_introduced_by_a_wrapped_sentence() {
     parse("abusedesk/wrapped-list-intro.eml", Format::Labelled, 2);
     assert_eq!(ips("abusedesk/wrapped-list-intro.eml"), ["45.33.32.156", "51.75.70.2"], "never the reporter's monitor");
 }
+
+#[test]
+fn a_subject_naming_several_offenders_is_no_one_offender_log_notice() {
+    parse("abusedesk/several-offenders-subject.eml", Format::Labelled, 3);
+    assert_eq!(ips("abusedesk/several-offenders-subject.eml"), ["91.121.87.10", "51.75.70.2", "5.39.70.15"]);
+}

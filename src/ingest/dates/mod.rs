@@ -279,10 +279,20 @@ fn zone_part(c: &mut Cursor<'_, '_>) -> Option<i32> {
     if let Some(Tok::Word(w)) = c.bump() {
         if let Some(z) = zone_offset(w) {
             let after_name = c.pos;
-            return Some(numeric(c).unwrap_or_else(|| {
-                c.pos = after_name;
-                z
-            }));
+            if let Some(n) = numeric(c) {
+                return Some(n);
+            }
+            // Right after a zone name, `GMT+3` / `UTC-5` (whole hours) is an offset, not prose.
+            c.pos = after_name;
+            let sign = c.sym(&['+', '-']).map(|s| if s == '-' { -1 } else { 1 });
+            if let (Some(sign), Some(Tok::Num(h, 1..=2))) = (sign, c.peek()) {
+                if h <= 14 {
+                    c.bump();
+                    return Some(z + sign * i32::try_from(h * 60).ok()?);
+                }
+            }
+            c.pos = after_name;
+            return Some(z);
         }
     }
     c.pos = start;

@@ -28,6 +28,8 @@ fn zone_names() {
     assert_eq!(parse("Wed, 01 Feb 2017 09:00:00 JST", None), utc("2017-02-01T00:00:00Z"));
     assert_eq!(parse("Wed, 01 Feb 2017 09:00:00 ALMT", None), utc("2017-02-01T03:00:00Z"));
     assert_eq!(parse("05 Mar 2019 17:42:10.0123 (UTC)", None), utc("2019-03-05T17:42:10Z"));
+    assert_eq!(parse("2019-11-27 19:08:11 (GMT+3)", None), utc("2019-11-27T16:08:11Z"), "whole hours after a name");
+    assert_eq!(parse("2019-11-27 19:08:11 UTC-5", None), utc("2019-11-28T00:08:11Z"));
     assert_eq!(parse("Mon, 7 Sep 2015 08:58:04 -0700 (PDT)", None), utc("2015-09-07T15:58:04Z"));
 }
 
