@@ -39,11 +39,44 @@ pub struct MessageRow {
     pub sha256: String,
 }
 
+/// How many groups of not-recognised messages the Intake page shows, largest first.
+pub const GROUPS_SHOWN: i64 = 50;
+
+/// Not-recognised messages of one sender domain and Subject shape: one reporter's template the desk has
+/// no rule for yet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnrecognisedGroup {
+    /// The sender's domain, `(no sender)`, `(unreadable)`, or `(shape not yet computed)` for messages
+    /// parsed before shapes were kept (`abusedesk reparse` computes them).
+    pub domain: String,
+    /// The Subject with its varying parts replaced by `#`; empty when there was no Subject.
+    pub shape: String,
+    pub messages: i64,
+    pub oldest: DateTime<Utc>,
+    pub newest: DateTime<Utc>,
+}
+
 /// A page of the intake.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IntakeList {
     pub totals: IntakeTotals,
     pub messages: Vec<MessageRow>,
+    /// The largest groups of not-recognised messages, when the list is of not-recognised messages;
+    /// listing one with its `domain` and `shape` shows exactly its `messages`.
+    pub groups: Vec<UnrecognisedGroup>,
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::store::ShapeGroup> for UnrecognisedGroup {
+    fn from(g: crate::store::ShapeGroup) -> Self {
+        UnrecognisedGroup {
+            domain: g.sender_domain,
+            shape: g.subject_shape,
+            messages: g.messages,
+            oldest: g.oldest,
+            newest: g.newest,
+        }
+    }
 }
 
 /// One parsed report, as staff see it.
@@ -143,9 +176,16 @@ impl From<crate::store::StoredReport> for ReportRow {
     }
 }
 
-/// A page of received messages, newest first; `status` filters by parse status (empty for all).
+/// A page of received messages, newest first; `status` filters by parse status (empty for all), and a
+/// non-empty `domain` to the messages of one sender domain and Subject `shape` (an empty `shape` is the
+/// group without a Subject), as the groups of not-recognised messages name them.
 #[server(endpoint = "list_messages")]
-pub async fn list_messages(status: String, page: i64) -> Result<IntakeList, AppError> {
+pub async fn list_messages(
+    status: String,
+    page: i64,
+    #[server(default)] domain: String,
+    #[server(default)] shape: String,
+) -> Result<IntakeList, AppError> {
     crate::auth::require(STAFF)?;
     let state = super::app_state()?;
     let status = match status.as_str() {
@@ -158,7 +198,12 @@ pub async fn list_messages(status: String, page: i64) -> Result<IntakeList, AppE
     };
     let offset = page.max(0).saturating_mul(PAGE_SIZE);
     let counts = state.store.count_intake().await?;
-    let messages = state.store.list_messages(status, PAGE_SIZE, offset).await?;
+    let filter = crate::store::MessageFilter { status, shape: (!domain.is_empty()).then_some((domain, shape)) };
+    let messages = state.store.filter_messages(&filter, PAGE_SIZE, offset).await?;
+    let groups = match status {
+        Some(crate::store::ParseStatus::Unrecognised) => state.store.group_unrecognised(GROUPS_SHOWN).await?,
+        _ => Vec::new(),
+    };
     Ok(IntakeList {
         totals: IntakeTotals {
             messages: counts.messages,
@@ -170,6 +215,7 @@ pub async fn list_messages(status: String, page: i64) -> Result<IntakeList, AppE
             reports: counts.reports,
         },
         messages: messages.into_iter().map(MessageRow::from).collect(),
+        groups: groups.into_iter().map(UnrecognisedGroup::from).collect(),
     })
 }
 
