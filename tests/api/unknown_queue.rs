@@ -9,6 +9,11 @@ use crate::helpers::TestApp;
 
 /// The demo dataset, plus one not-recognised message stored before shapes were kept (no shape).
 async fn demo_with_an_unshaped_message() -> TestApp {
+    demo_with_unshaped().await.0
+}
+
+/// [`demo_with_an_unshaped_message`], and the unshaped message's id.
+async fn demo_with_unshaped() -> (TestApp, i64) {
     let app = TestApp::spawn().await;
     abusedesk::demo::load(&app.store).await.unwrap();
     let raw = b"From: old@before.example\nSubject: parsed long ago\n\nno address here\n";
@@ -16,7 +21,7 @@ async fn demo_with_an_unshaped_message() -> TestApp {
     let id = app.store.record_arrival(&arrival).await.unwrap().inbound_message_id;
     let outcome = ParseOutcome { status: ParseStatus::Unrecognised, format: None, detail: None, reports: vec![], shape: None };
     app.store.store_parse_outcome(id, &outcome, store::now()).await.unwrap();
-    app
+    (app, id)
 }
 
 async fn list(app: &TestApp, client: &reqwest::Client, args: &[(&str, &str)]) -> Value {
@@ -76,4 +81,15 @@ async fn customers_cannot_see_the_groups() {
     app.sign_in(&client, "newsletter", "newsletter-demo-password").await;
     let resp = app.call(&client, "list_messages", &[("status", "unrecognised"), ("page", "0")]).await;
     assert_eq!(resp.status(), 403);
+}
+
+#[tokio::test]
+async fn reparsing_computes_the_shape_of_a_message_stored_without_one() {
+    let (app, id) = demo_with_unshaped().await;
+    let domains = |groups: Vec<store::ShapeGroup>| groups.into_iter().map(|g| g.sender_domain).collect::<Vec<_>>();
+    assert!(domains(app.store.group_unrecognised(50).await.unwrap()).contains(&store::SHAPE_NOT_COMPUTED.to_owned()));
+    abusedesk::intake::reparse(&app.store, &[id]).await.unwrap();
+    let after = domains(app.store.group_unrecognised(50).await.unwrap());
+    assert!(after.contains(&"before.example".to_owned()), "{after:?}");
+    assert!(!after.contains(&store::SHAPE_NOT_COMPUTED.to_owned()), "{after:?}");
 }
