@@ -17,9 +17,11 @@ async fn demo_with_unshaped() -> (TestApp, i64) {
     let app = TestApp::spawn().await;
     abusedesk::demo::load(&app.store).await.unwrap();
     let raw = b"From: old@before.example\nSubject: parsed long ago\n\nno address here\n";
-    let arrival = NewArrival { raw, sha256: "unshaped", channel: Channel::Api, recipient: None, received_at: store::now() };
+    let received_at = store::now();
+    let arrival = NewArrival { raw, sha256: "unshaped", channel: Channel::Api, recipient: None, received_at };
     let id = app.store.record_arrival(&arrival).await.unwrap().inbound_message_id;
-    let outcome = ParseOutcome { status: ParseStatus::Unrecognised, format: None, detail: None, reports: vec![], shape: None };
+    let status = ParseStatus::Unrecognised;
+    let outcome = ParseOutcome { status, format: None, detail: None, reports: vec![], shape: None };
     app.store.store_parse_outcome(id, &outcome, store::now()).await.unwrap();
     (app, id)
 }
@@ -63,8 +65,8 @@ async fn each_group_of_not_recognised_messages_counts_what_its_link_lists() {
     for (g, href) in groups.iter().zip(&links) {
         let (domain, shape) = (g["domain"].as_str().unwrap(), g["shape"].as_str().unwrap());
         let count = g["messages"].as_i64().unwrap();
-        let filtered =
-            list(&app, &client, &[("status", "unrecognised"), ("page", "0"), ("domain", domain), ("shape", shape)]).await;
+        let args = [("status", "unrecognised"), ("page", "0"), ("domain", domain), ("shape", shape)];
+        let filtered = list(&app, &client, &args).await;
         assert_eq!(filtered["messages"].as_array().unwrap().len() as i64, count, "{g}");
         // The link, followed without JavaScript, lists the same messages.
         let linked = client.get(app.url(href)).send().await.unwrap().text().await.unwrap();

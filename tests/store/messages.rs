@@ -47,7 +47,9 @@ async fn a_parse_outcome_replaces_the_reports_and_sets_the_status() {
         let parsed = parse_message(AOL).unwrap();
         assert_eq!(parsed.reports.len(), 1);
         let reports = parsed.reports.iter().cloned().map(|r| (r, Some("hash-1".to_owned()))).collect::<Vec<_>>();
-        let outcome = ParseOutcome { status: ParseStatus::Parsed, format: Some("arf".into()), detail: None, reports, shape: None };
+        let outcome = ParseOutcome {
+            status: ParseStatus::Parsed, format: Some("arf".into()), detail: None, reports, shape: None,
+        };
         s.store_parse_outcome(id, &outcome, store::now()).await.unwrap();
         // Twice: re-parsing replaces, it does not add.
         s.store_parse_outcome(id, &outcome, store::now()).await.unwrap();

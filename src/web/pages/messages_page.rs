@@ -21,7 +21,9 @@ pub fn MessagesPage() -> impl IntoView {
     let query = use_query_map();
     let status = move || query.with(|q| q.get("status").unwrap_or_default());
     let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(0).max(0));
-    let group = move || query.with(|q| Group { domain: q.get("domain").unwrap_or_default(), shape: q.get("shape").unwrap_or_default() });
+    let group = move || {
+        query.with(|q| Group { domain: q.get("domain").unwrap_or_default(), shape: q.get("shape").unwrap_or_default() })
+    };
     let data = Resource::new(
         move || (status(), page(), group()),
         |(status, page, group)| list_messages(status, page, group.domain, group.shape),
@@ -144,7 +146,8 @@ fn ShapeGroups(groups: Vec<UnrecognisedGroup>, current: Group) -> impl IntoView 
     if groups.is_empty() {
         return view! { <p class="muted">"Nothing waits unrecognised."</p> }.into_any();
     }
-    let all = (!current.domain.is_empty()).then(|| view! { <p><a href="/messages?status=unrecognised">"All not-recognised messages"</a></p> });
+    let all = (!current.domain.is_empty())
+        .then(|| view! { <p><a href="/messages?status=unrecognised">"All not-recognised messages"</a></p> });
     let rows = groups
         .into_iter()
         .map(|g| {
@@ -165,7 +168,9 @@ fn ShapeGroups(groups: Vec<UnrecognisedGroup>, current: Group) -> impl IntoView 
     view! {
         <section class="card" id="unrecognised-groups">
             <h2>"Not recognised, by sender and subject shape"</h2>
-            <p class="muted">"Each row is likely one reporter's template: the largest are the profiles to write next."</p>
+            <p class="muted">
+                "Each row is likely one reporter's template: the largest are the profiles to write next."
+            </p>
             <table class="grid">
                 <thead>
                     <tr>
