@@ -52,11 +52,11 @@ pub enum Command {
     /// Reporter profiles: list them, or show which one reads a message and what it finds.
     #[command(subcommand)]
     Profiles(ProfilesCommand),
-    /// Group the newest not-recognised messages by sender domain and Subject shape, most frequent first:
-    /// which reporter to teach the desk next.
+    /// Group the not-recognised messages by sender domain and Subject shape, most frequent first: which
+    /// reporter to teach the desk next (the Intake page shows the same table).
     Unrecognised {
-        /// How many of the newest not-recognised messages to read.
-        #[arg(long, default_value_t = 5000)]
+        /// How many groups to print, largest first.
+        #[arg(long, default_value_t = 50)]
         limit: i64,
     },
     /// Store one message read from standard input, then parse it (for MTA pipes). Exit status: 0 stored,

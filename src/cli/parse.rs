@@ -126,23 +126,22 @@ pub(super) fn wire_name(value: &impl Serialize) -> String {
     }
 }
 
-/// Prints the newest `limit` not-recognised messages grouped by (sender domain, Subject shape), largest
-/// group first, with an example message id to open on the Intake page.
+/// Prints the largest `limit` groups of not-recognised messages by (sender domain, Subject shape), each
+/// with an example message id to open on the Intake page: the same query as the Intake page's table.
 pub(super) async fn unrecognised(store: &crate::store::Store, limit: i64) -> anyhow::Result<()> {
-    use std::collections::HashMap;
-    let messages = store.list_messages(Some(crate::store::ParseStatus::Unrecognised), limit.max(1), 0).await?;
-    let mut groups: HashMap<(String, String), (usize, i64)> = HashMap::new();
-    for m in &messages {
-        let Some(raw) = store.find_message_raw(m.inbound_message_id).await? else { continue };
-        let key = crate::ingest::message_shape(&raw).unwrap_or_else(|| ("(unreadable)".to_owned(), String::new()));
-        let entry = groups.entry(key).or_insert((0, m.inbound_message_id));
-        entry.0 += 1;
+    let total = store.count_intake().await?.unrecognised;
+    let groups = store.group_unrecognised(limit.max(1)).await?;
+    let shown: i64 = groups.iter().map(|g| g.messages).sum();
+    if shown == total {
+        println!("{total} not-recognised messages in {} shapes", groups.len());
+    } else {
+        println!("{total} not-recognised messages; the {} largest shapes hold {shown}", groups.len());
     }
-    let mut rows: Vec<_> = groups.into_iter().collect();
-    rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then_with(|| a.0.cmp(&b.0)));
-    println!("{} not-recognised messages read, {} shapes", messages.len(), rows.len());
-    for ((domain, shape), (count, example)) in rows {
-        println!("{count:6}  {domain:32}  {shape}  (e.g. message {example})");
+    for g in &groups {
+        println!("{:6}  {:32}  {}  (e.g. message {})", g.messages, g.sender_domain, g.subject_shape, g.example_id);
+    }
+    if groups.iter().any(|g| g.sender_domain == crate::store::SHAPE_NOT_COMPUTED) {
+        println!("messages parsed before shapes were kept have none yet: `abusedesk reparse` computes them");
     }
     Ok(())
 }

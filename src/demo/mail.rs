@@ -1,8 +1,9 @@
 //! Made-up complaint mail for the demo dataset, in the real formats the parsers read: SpamCop reports
 //! (one of them delivered to abuse@ and postmaster@, one retried by the MTA), AOL-style ARF feedback-loop
 //! complaints (one campaign reported by many complainants, one complainant reporting twice), a
-//! Shadowserver-style CSV notice, a hand-written complaint no parser recognises, and a mangled forward
-//! too deeply nested to read.
+//! Shadowserver-style CSV notice, a hand-written complaint and a CERT's portal notices no parser
+//! recognises (two groups in the Intake page's not-recognised table), and a mangled forward too deeply
+//! nested to read.
 //!
 //! Every address is from the documentation ranges (RFC 5737) and every domain is `.example`, so nothing
 //! here points at a real host or person. Times are relative to `now`, so rates and "last 24 h" have
@@ -154,6 +155,24 @@ Pat\n",
     .into_bytes()
 }
 
+/// A CERT's notice that only points at its portal: no address to read, so no rule recognises it. Sent
+/// under one Subject template, so the Intake page groups them as one reporter to write a profile for.
+fn portal_notice(ticket: u32, sent: DateTime<Utc>) -> Vec<u8> {
+    format!(
+        "From: Watchtower CERT <notices@watchtower-cert.example>
+To: abuse@isp.example
+Subject: [WT-{ticket}] Incident notification for your network
+Date: {date}
+
+A new incident concerning your network has been published on our portal.
+Please sign in to read it and confirm receipt.
+Watchtower CERT
+",
+        date = rfc2822(sent),
+    )
+    .into_bytes()
+}
+
 /// A forwarded complaint mangled by a mail loop: attachments nested 80 deep, more than the parser reads
 /// (64), so the desk keeps it as *unreadable* for a person, as it does any message over the parse budget.
 fn mangled(now: DateTime<Utc>) -> Vec<u8> {
@@ -204,6 +223,9 @@ pub fn messages(now: DateTime<Utc>) -> Vec<DemoMail> {
         out.push(DemoMail { recipient: "abuse@isp.example", raw: shadowserver(INFECTED_IP, port, at(day * 24)) });
     }
     out.push(DemoMail { recipient: "abuse@isp.example", raw: handwritten(now) });
+    for (ticket, hours) in [(4_101, 50), (4_117, 26), (4_130, 7)] {
+        out.push(DemoMail { recipient: "abuse@isp.example", raw: portal_notice(ticket, at(hours)) });
+    }
     out.push(DemoMail { recipient: "abuse@isp.example", raw: mangled(now) });
     // Reports nobody can be named for when they arrive: outside our address space, a CGNAT address
     // without a port, and an address whose assignment is imported only later.

@@ -41,7 +41,7 @@ mod zipped;
 
 pub use budget::{Budget, OverBudget};
 pub use model::{Format, ParseError, ParsedMessage, ParsedReport, ReportRole, ReportType};
-pub use shape::message_shape;
+pub use shape::{message_shape, MessageShape};
 
 use mime::Mail;
 

@@ -19,10 +19,9 @@ use std::collections::{BTreeSet, HashMap};
 
 use sha2::{Digest, Sha256};
 
-use crate::ingest::{ParseError, ParsedMessage};
 use crate::store::{self, Channel, NewArrival, ParseStatus, Store, StoreError, StoredArrival};
 
-pub use parsing::{complainant_hash, format_name};
+pub use parsing::{complainant_hash, format_name, Parsed};
 
 /// The default largest message accepted: 25 MiB, like common MTA defaults for abuse mailboxes.
 pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 25 * 1024 * 1024;
@@ -112,7 +111,7 @@ pub async fn receive_batch(
         }
     };
     let stored: Vec<StoredArrival> = arrivals.iter().filter_map(|a| a.as_ref().ok().copied()).collect();
-    let parsed_all = parsing.await.unwrap_or_else(|_| vec![Err(ParseError::Unreadable); stored.len()]);
+    let parsed_all = parsing.await.unwrap_or_else(|_| vec![Parsed::unreadable(); stored.len()]);
     let summaries = settle_arrivals(store, &stored, parsed_all, recount).await?;
     Ok(arrivals
         .into_iter()
@@ -172,7 +171,7 @@ pub async fn store_arrivals(
 pub async fn settle_arrivals(
     store: &Store,
     stored: &[StoredArrival],
-    parsed_all: Vec<Result<ParsedMessage, ParseError>>,
+    parsed_all: Vec<Parsed>,
     recount: cases::Recount,
 ) -> Result<HashMap<i64, ParseSummary>, StoreError> {
     let mut summaries: HashMap<i64, ParseSummary> = HashMap::new();
@@ -181,7 +180,7 @@ pub async fn settle_arrivals(
     let mut queued = BTreeSet::new();
     let mut results = parsed_all.into_iter();
     for arrival in stored {
-        let parsed = results.next().unwrap_or(Err(ParseError::Unreadable));
+        let parsed = results.next().unwrap_or_else(Parsed::unreadable);
         let id = arrival.inbound_message_id;
         if queued.contains(&id) || summaries.contains_key(&id) {
             continue;
@@ -267,9 +266,6 @@ pub async fn reparse(store: &Store, ids: &[i64]) -> Result<HashMap<i64, ParseSum
     let parsed = parsing::parse_all(raws).await;
     store_parsed(store, ids.iter().copied().zip(parsed).collect(), cases::Recount::Now).await
 }
-
-/// What parsing made of one message.
-type Parsed = Result<ParsedMessage, ParseError>;
 
 /// Stores every parse outcome in one transaction, then attributes and places the reports.
 async fn store_parsed(

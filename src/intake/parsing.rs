@@ -6,14 +6,29 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::ingest::{parse_message, Format, ParseError, ParsedMessage};
+use crate::ingest::{message_shape, parse_message, Format, MessageShape, ParseError, ParsedMessage};
 use crate::store::{ParseOutcome, ParseStatus, Store, StoreError};
 
 /// The setting that holds the key complainant identities are hashed with.
 const COMPLAINANT_KEY_SETTING: &str = "complainant_hash_key";
 
+/// What parsing made of one message, and the message's shape (read while its bytes are at hand, so the
+/// store never has to read them again to group not-recognised mail).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parsed {
+    pub message: Result<ParsedMessage, ParseError>,
+    pub shape: MessageShape,
+}
+
+impl Parsed {
+    /// A message nothing could be read from.
+    pub fn unreadable() -> Self {
+        Parsed { message: Err(ParseError::Unreadable), shape: MessageShape::unreadable() }
+    }
+}
+
 /// Parses every message, in order, spreading them over the machine's cores.
-pub async fn parse_all(raws: Vec<Vec<u8>>) -> Vec<Result<ParsedMessage, ParseError>> {
+pub async fn parse_all(raws: Vec<Vec<u8>>) -> Vec<Parsed> {
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     let share = raws.len().div_ceil(cores).max(1);
     let mut tasks = Vec::new();
@@ -30,19 +45,23 @@ pub async fn parse_all(raws: Vec<Vec<u8>>) -> Vec<Result<ParsedMessage, ParseErr
         match task.await {
             Ok(parsed) => out.extend(parsed),
             // The thread itself failed (it cannot panic: each parse is caught): count its share unreadable.
-            Err(_) => out.extend(std::iter::repeat_n(Err(ParseError::Unreadable), len)),
+            Err(_) => out.extend(std::iter::repeat_n(Parsed::unreadable(), len)),
         }
     }
     out
 }
 
-fn parse_caught(raw: &[u8]) -> Result<ParsedMessage, ParseError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_message(raw))).unwrap_or(Err(ParseError::Unreadable))
+fn parse_caught(raw: &[u8]) -> Parsed {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| Parsed {
+        message: parse_message(raw),
+        shape: message_shape(raw),
+    }))
+    .unwrap_or_else(|_| Parsed::unreadable())
 }
 
 /// What a parse result is stored as, complainants hashed with `key`.
-pub fn outcome(parsed: Result<ParsedMessage, ParseError>, key: &str) -> ParseOutcome {
-    let (status, format, detail, reports) = match parsed {
+pub fn outcome(parsed: Parsed, key: &str) -> ParseOutcome {
+    let (status, format, detail, reports) = match parsed.message {
         Ok(ParsedMessage { format: Format::Unknown, warnings, .. }) => {
             (ParseStatus::Unrecognised, None, join(&warnings), Vec::new())
         }
@@ -58,7 +77,7 @@ pub fn outcome(parsed: Result<ParsedMessage, ParseError>, key: &str) -> ParseOut
         }
         Err(e) => (ParseStatus::Failed, None, Some(e.to_string()), Vec::new()),
     };
-    ParseOutcome { status, format, detail, reports }
+    ParseOutcome { status, format, detail, reports, shape: Some(parsed.shape) }
 }
 
 fn join(warnings: &[String]) -> Option<String> {
@@ -122,9 +141,11 @@ mod tests {
         let raws = vec![b"   ".to_vec(), spamcop.clone(), b"\xff\xfe\x00".to_vec(), spamcop];
         let parsed = parse_all(raws).await;
         assert_eq!(parsed.len(), 4);
-        assert_eq!(parsed[0], Err(ParseError::Empty));
-        assert_eq!(parsed[1].as_ref().map(|p| p.format), Ok(Format::SpamCop));
-        assert!(parsed[2].is_err() || parsed[2].as_ref().is_ok_and(|p| p.format == Format::Unknown));
-        assert_eq!(parsed[3].as_ref().map(|p| p.format), Ok(Format::SpamCop));
+        assert_eq!(parsed[0].message, Err(ParseError::Empty));
+        assert_eq!(parsed[1].message.as_ref().map(|p| p.format), Ok(Format::SpamCop));
+        let garbage = &parsed[2].message;
+        assert!(garbage.is_err() || garbage.as_ref().is_ok_and(|p| p.format == Format::Unknown));
+        assert_eq!(parsed[3].message.as_ref().map(|p| p.format), Ok(Format::SpamCop));
+        assert_eq!(parsed[3].shape, parsed[1].shape);
     }
 }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::message_shapes::{MessageFilter, FILTER_WHERE, SHAPE_NOT_COMPUTED};
 use super::{on_backend, rows, Store, StoreError};
 
 /// The way a message reached the desk.
@@ -312,6 +313,31 @@ impl Store {
                 None => query.fetch_all(pool).await?,
             }
         });
+        Ok(rows)
+    }
+
+    /// The newest messages first among those `filter` selects.
+    pub async fn filter_messages(
+        &self,
+        filter: &MessageFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<MessageSummary>, StoreError> {
+        let sql = format!(
+            "select {SUMMARY_COLUMNS} from inbound_message m where {FILTER_WHERE} \
+             order by m.inbound_message_id desc limit $5 offset $6"
+        );
+        let status = filter.status.map(ParseStatus::as_str);
+        let (domain, shape) = filter.shape.as_ref().map(|(d, s)| (d.as_str(), s.as_str())).unzip();
+        let rows = on_backend!(self, |pool| sqlx::query_as(&sql)
+            .bind(status)
+            .bind(domain)
+            .bind(shape)
+            .bind(SHAPE_NOT_COMPUTED)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
+            .await?);
         Ok(rows)
     }
 

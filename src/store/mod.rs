@@ -20,6 +20,7 @@ mod imports;
 mod ingest_tokens;
 mod intake_days;
 mod investigations;
+mod message_shapes;
 mod messages;
 mod notifications;
 mod recount;
@@ -50,6 +51,7 @@ pub use disputes::{AttachmentRecord, DisputeMessageRecord, DisputeRecord, NewAtt
 pub use imports::NewImportRun;
 pub use ingest_tokens::IngestTokenView;
 pub use investigations::InvestigationRecord;
+pub use message_shapes::{MessageFilter, ShapeGroup, SHAPE_NOT_COMPUTED};
 pub use messages::{Channel, IntakeCounts, MessageSummary, NewArrival, ParseStatus, ParseStatusName, StoredArrival};
 pub use notifications::{NewNotification, NotificationRecord};
 pub use reports::{ParseOutcome, ReporterReport, StoredReport};

@@ -12,7 +12,7 @@ use super::messages::ParseStatus;
 use super::intake_days::{intake_apply, intake_tally, IntakeDeltas};
 use super::{on_backend, rows, Store, StoreError};
 use crate::domain::ids::UserId;
-use crate::ingest::ParsedReport;
+use crate::ingest::{MessageShape, ParsedReport};
 
 /// The outcome of parsing one message, ready to store.
 #[derive(Clone, Debug)]
@@ -24,6 +24,9 @@ pub struct ParseOutcome {
     pub detail: Option<String>,
     /// The reports, each with the keyed hash of its complainant (if it names one).
     pub reports: Vec<(ParsedReport, Option<String>)>,
+    /// Who sent the message and its Subject's template, kept with every outcome so not-recognised mail
+    /// can be grouped without reading raw messages; `None` stores no shape (counted as not computed).
+    pub shape: Option<MessageShape>,
 }
 
 /// One reporter report of a case: who, their reference, and the message it came in.
@@ -201,9 +204,10 @@ impl Store {
         let status = |n: usize| {
             format!(
                 "update inbound_message set parse_status = v.column2, parse_format = v.column3, \
-                 parse_detail = v.column4, parsed_at = v.column5, updated_at = v.column5 \
+                 parse_detail = v.column4, parsed_at = v.column5, updated_at = v.column5, \
+                 sender_domain = v.column6, subject_shape = v.column7 \
                  from (values {}) as v where inbound_message_id = v.column1",
-                rows::values(n, 5)
+                rows::values(n, 7)
             )
         };
         let delete = |n: usize| {
@@ -229,7 +233,7 @@ impl Store {
         let ids: Vec<i64> = outcomes.iter().map(|&(id, _)| id).collect();
         on_backend!(self, |pool| {
             let mut tx = pool.begin_with(super::begin_write(pool)).await?;
-            for chunk in outcomes.chunks(rows::per_statement(5)) {
+            for chunk in outcomes.chunks(rows::per_statement(7)) {
                 let sql = status(chunk.len());
                 let mut q = sqlx::query(&sql);
                 for &(message_id, outcome) in chunk {
@@ -238,7 +242,9 @@ impl Store {
                         .bind(outcome.status.as_str())
                         .bind(&outcome.format)
                         .bind(&outcome.detail)
-                        .bind(now);
+                        .bind(now)
+                        .bind(outcome.shape.as_ref().map(|s| &s.sender_domain))
+                        .bind(outcome.shape.as_ref().map(|s| &s.subject_shape));
                 }
                 let done = q.execute(&mut *tx).await?.rows_affected();
                 if usize::try_from(done).ok() != Some(chunk.len()) {

@@ -22,3 +22,4 @@ mod smtp;
 #[path = "../common/smtp_sink.rs"]
 mod smtp_sink;
 mod throttle;
+mod unknown_queue;

@@ -176,7 +176,7 @@ async fn unrecognised_groups_the_unknown_by_sender_and_subject_shape() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = text.lines().collect();
-    assert!(lines[0].starts_with("3 not-recognised messages read, 2 shapes"), "{text}");
+    assert!(lines[0].starts_with("3 not-recognised messages in 2 shapes"), "{text}");
     assert!(lines[1].trim_start().starts_with("2  reports.example") && lines[1].contains("weird notice ## about #"), "{text}");
     assert!(lines[2].trim_start().starts_with("1  elsewhere.example"), "{text}");
 }

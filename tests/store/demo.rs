@@ -15,12 +15,15 @@ async fn the_demo_dataset_loads_once_and_shows_every_intake_case() {
         assert!(accounts.iter().any(|a| a.username == "admin"));
         let c = s.count_intake().await.unwrap();
         // 24 SpamCop copies (12 reports to two mailboxes), 16 ARF, 4 Shadowserver (the last one reopens a
-        // closed case), 1 hand-written, 1 too deeply nested to read, and 3 SpamCop reports nobody can be
-        // named for on arrival.
-        assert_eq!(c.messages, 49, "{c:?}");
-        assert_eq!(c.arrivals, 50, "one MTA retry of the same bytes");
+        // closed case), 1 hand-written, 3 portal notices of one CERT, 1 too deeply nested to read, and 3
+        // SpamCop reports nobody can be named for on arrival.
+        assert_eq!(c.messages, 52, "{c:?}");
+        assert_eq!(c.arrivals, 53, "one MTA retry of the same bytes");
         assert_eq!(c.failed, 1, "the mangled forward is kept, unreadable, for a person");
-        assert_eq!(c.unrecognised, 1, "the hand-written complaint waits for a person");
+        assert_eq!(c.unrecognised, 4, "the hand-written complaint and the CERT's portal notices wait for a person");
+        let groups = s.group_unrecognised(50).await.unwrap();
+        let sizes: Vec<(&str, i64)> = groups.iter().map(|g| (g.sender_domain.as_str(), g.messages)).collect();
+        assert_eq!(sizes, [("watchtower-cert.example", 3), ("home.example", 1)], "two groups to show");
         assert_eq!(c.parsed, 47, "{c:?}");
         assert_eq!(c.reports, 47, "one report per parsed message: {c:?}");
 

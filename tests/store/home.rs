@@ -31,7 +31,9 @@ async fn the_intake_counter_follows_parses_reparses_and_hand_entered_reports() {
         assert!(charted(&s).await.is_empty(), "nothing parsed yet");
         let parsed = parse_message(AOL).unwrap();
         let reports: Vec<_> = parsed.reports.iter().cloned().map(|r| (r, None)).collect();
-        let outcome = ParseOutcome { status: ParseStatus::Parsed, format: Some("arf".into()), detail: None, reports };
+        let outcome = ParseOutcome {
+            status: ParseStatus::Parsed, format: Some("arf".into()), detail: None, reports, shape: None,
+        };
         s.store_parse_outcome(id, &outcome, store::now()).await.unwrap();
         s.store_parse_outcome(id, &outcome, store::now()).await.unwrap();
         assert_eq!(charted(&s).await, [("AOL".to_owned(), 1)], "a reparse replaces, it does not add");
@@ -43,7 +45,7 @@ async fn the_intake_counter_follows_parses_reparses_and_hand_entered_reports() {
         let mut manual = parsed.reports[0].clone();
         manual.reporter = "Hand".into();
         s.add_manual_report(id, &manual, user.user_id, store::now()).await.unwrap();
-        let empty = ParseOutcome { status: ParseStatus::Unrecognised, format: None, detail: None, reports: vec![] };
+        let empty = ParseOutcome { status: ParseStatus::Unrecognised, format: None, detail: None, reports: vec![], shape: None };
         s.store_parse_outcome(id, &empty, store::now()).await.unwrap();
         assert_eq!(charted(&s).await, [("Hand".to_owned(), 1)], "the parser's report went, the hand-entered one stays");
 

@@ -47,7 +47,9 @@ async fn a_parse_outcome_replaces_the_reports_and_sets_the_status() {
         let parsed = parse_message(AOL).unwrap();
         assert_eq!(parsed.reports.len(), 1);
         let reports = parsed.reports.iter().cloned().map(|r| (r, Some("hash-1".to_owned()))).collect::<Vec<_>>();
-        let outcome = ParseOutcome { status: ParseStatus::Parsed, format: Some("arf".into()), detail: None, reports };
+        let outcome = ParseOutcome {
+            status: ParseStatus::Parsed, format: Some("arf".into()), detail: None, reports, shape: None,
+        };
         s.store_parse_outcome(id, &outcome, store::now()).await.unwrap();
         // Twice: re-parsing replaces, it does not add.
         s.store_parse_outcome(id, &outcome, store::now()).await.unwrap();
@@ -74,6 +76,7 @@ async fn a_parse_outcome_replaces_the_reports_and_sets_the_status() {
             format: None,
             detail: Some("no parser".into()),
             reports: vec![],
+            shape: None,
         };
         s.store_parse_outcome(id, &none, store::now()).await.unwrap();
         assert!(s.list_message_reports(id).await.unwrap().is_empty());
@@ -96,7 +99,7 @@ async fn messages_are_listed_newest_first_by_status_and_ids_oldest_first() {
                     .inbound_message_id,
             );
         }
-        let none = ParseOutcome { status: ParseStatus::Unrecognised, format: None, detail: None, reports: vec![] };
+        let none = ParseOutcome { status: ParseStatus::Unrecognised, format: None, detail: None, reports: vec![], shape: None };
         s.store_parse_outcome(ids[1], &none, store::now()).await.unwrap();
 
         let all: Vec<i64> = s.list_messages(None, 10, 0).await.unwrap().iter().map(|m| m.inbound_message_id).collect();
@@ -165,7 +168,7 @@ async fn reports_entered_by_hand_record_who_and_survive_reparsing() {
             .await
             .unwrap()
             .inbound_message_id;
-        let none = ParseOutcome { status: ParseStatus::Unrecognised, format: None, detail: None, reports: vec![] };
+        let none = ParseOutcome { status: ParseStatus::Unrecognised, format: None, detail: None, reports: vec![], shape: None };
         s.store_parse_outcome(id, &none, now).await.unwrap();
 
         let mut report = parse_message(AOL).unwrap().reports.remove(0);

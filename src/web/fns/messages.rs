@@ -39,6 +39,23 @@ pub struct MessageRow {
     pub sha256: String,
 }
 
+/// How many groups of not-recognised messages the Intake page shows, largest first.
+pub const GROUPS_SHOWN: i64 = 50;
+
+/// Not-recognised messages of one sender domain and Subject shape: one reporter's template the desk has
+/// no rule for yet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnrecognisedGroup {
+    /// The sender's domain, `(no sender)`, `(unreadable)`, or `(shape not yet computed)` for messages
+    /// parsed before shapes were kept (`abusedesk reparse` computes them).
+    pub domain: String,
+    /// The Subject with its varying parts replaced by `#`; empty when there was no Subject.
+    pub shape: String,
+    pub messages: i64,
+    pub oldest: DateTime<Utc>,
+    pub newest: DateTime<Utc>,
+}
+
 /// A page of the intake.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IntakeList {
@@ -46,6 +63,22 @@ pub struct IntakeList {
     /// Messages in the view shown (its status and day), over all its pages.
     pub matching: i64,
     pub messages: Vec<MessageRow>,
+    /// The largest groups of not-recognised messages, when the list is of not-recognised messages;
+    /// listing one with its `domain` and `shape` shows exactly its `messages`.
+    pub groups: Vec<UnrecognisedGroup>,
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::store::ShapeGroup> for UnrecognisedGroup {
+    fn from(g: crate::store::ShapeGroup) -> Self {
+        UnrecognisedGroup {
+            domain: g.sender_domain,
+            shape: g.subject_shape,
+            messages: g.messages,
+            oldest: g.oldest,
+            newest: g.newest,
+        }
+    }
 }
 
 /// One parsed report, as staff see it.
@@ -146,9 +179,18 @@ impl From<crate::store::StoredReport> for ReportRow {
 }
 
 /// A page of received messages, newest first; `status` filters by parse status (empty for all), `day`
-/// (`YYYY-MM-DD`, empty for any) by the UTC day a message first arrived.
+/// (`YYYY-MM-DD`, empty for any) by the UTC day a message first arrived, and a non-empty `domain` to the
+/// messages of one sender domain and Subject `shape` (an empty `shape` is the group without a Subject), as
+/// the groups of not-recognised messages name them. The front page links with a day, the groups with a
+/// domain and shape; a day and a group together are not offered, and the group wins.
 #[server(endpoint = "list_messages")]
-pub async fn list_messages(status: String, page: i64, #[server(default)] day: String) -> Result<IntakeList, AppError> {
+pub async fn list_messages(
+    status: String,
+    page: i64,
+    #[server(default)] day: String,
+    #[server(default)] domain: String,
+    #[server(default)] shape: String,
+) -> Result<IntakeList, AppError> {
     crate::auth::require(STAFF)?;
     let state = super::app_state()?;
     let received = match day.trim() {
@@ -170,19 +212,32 @@ pub async fn list_messages(status: String, page: i64, #[server(default)] day: St
     };
     let offset = page.max(0).saturating_mul(PAGE_SIZE);
     let counts = state.store.count_intake().await?;
-    let messages = state.store.list_messages_received(status, received, PAGE_SIZE, offset).await?;
-    let matching = match (status, received) {
-        (Some(s), Some((from, to))) => state.store.count_messages_received(s.as_str(), from, to).await?,
-        (Some(s), None) => state.store.count_messages_in(s.as_str()).await?,
-        // Every status of the day, each counted from its own range of the status index.
-        (None, Some((from, to))) => {
-            let mut n = 0;
-            for s in ["pending", "parsed", "unrecognised", "failed"] {
-                n += state.store.count_messages_received(s, from, to).await?;
+    let groups = match status {
+        Some(crate::store::ParseStatus::Unrecognised) => state.store.group_unrecognised(GROUPS_SHOWN).await?,
+        _ => Vec::new(),
+    };
+    let (messages, matching) = if domain.is_empty() {
+        let messages = state.store.list_messages_received(status, received, PAGE_SIZE, offset).await?;
+        let matching = match (status, received) {
+            (Some(s), Some((from, to))) => state.store.count_messages_received(s.as_str(), from, to).await?,
+            (Some(s), None) => state.store.count_messages_in(s.as_str()).await?,
+            // Every status of the day, each counted from its own range of the status index.
+            (None, Some((from, to))) => {
+                let mut n = 0;
+                for s in ["pending", "parsed", "unrecognised", "failed"] {
+                    n += state.store.count_messages_received(s, from, to).await?;
+                }
+                n
             }
-            n
-        }
-        (None, None) => counts.messages,
+            (None, None) => counts.messages,
+        };
+        (messages, matching)
+    } else {
+        let group = groups.iter().find(|g| g.sender_domain == domain && g.subject_shape == shape).map(|g| g.messages);
+        let filter = crate::store::MessageFilter { status, shape: Some((domain, shape)) };
+        let messages = state.store.filter_messages(&filter, PAGE_SIZE, offset).await?;
+        let shown = i64::try_from(messages.len()).unwrap_or(0);
+        (messages, group.unwrap_or(shown))
     };
     Ok(IntakeList {
         matching,
@@ -196,6 +251,7 @@ pub async fn list_messages(status: String, page: i64, #[server(default)] day: St
             reports: counts.reports,
         },
         messages: messages.into_iter().map(MessageRow::from).collect(),
+        groups: groups.into_iter().map(UnrecognisedGroup::from).collect(),
     })
 }
 

@@ -1,13 +1,16 @@
 //! The intake: every received message, newest first, with how parsing went; and the upload form.
-//! Filters live in the URL (`?status=unrecognised&page=2`) so a view can be shared and works without
-//! JavaScript.
+//! Filters live in the URL (`?status=unrecognised&page=2`, and `&domain=…&shape=…` for one group of
+//! not-recognised messages) so a view can be shared and works without JavaScript. Listing the
+//! not-recognised messages also shows them grouped by sender and Subject shape, largest group first: the
+//! reporters the desk should write a profile for next.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use super::customers_page::url_query;
 use crate::web::components::time::{size, utc_minutes};
-use crate::web::fns::messages::{list_messages, IntakeList, MessageRow, PAGE_SIZE};
+use crate::web::fns::messages::{list_messages, IntakeList, MessageRow, UnrecognisedGroup, PAGE_SIZE};
 
 const FILTERS: [(&str, &str); 5] =
     [("", "All"), ("parsed", "Parsed"), ("unrecognised", "Not recognised"), ("failed", "Unreadable"), ("pending", "Pending")];
@@ -20,7 +23,13 @@ pub fn MessagesPage() -> impl IntoView {
     let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(0).max(0));
     // The front page's parse outcomes of the day link here with `day=YYYY-MM-DD`.
     let day = move || query.with(|q| q.get("day").unwrap_or_default());
-    let data = Resource::new(move || (status(), page(), day()), |(status, page, day)| list_messages(status, page, day));
+    let group = move || {
+        query.with(|q| Group { domain: q.get("domain").unwrap_or_default(), shape: q.get("shape").unwrap_or_default() })
+    };
+    let data = Resource::new(
+        move || (status(), page(), day(), group()),
+        |(status, page, day, group)| list_messages(status, page, day, group.domain, group.shape),
+    );
     let notice = move || query.with(|q| q.get("error")).map(|e| view! { <p class="notice error" role="alert">{e}</p> });
     view! {
         <Title text="Intake"/>
@@ -50,7 +59,9 @@ pub fn MessagesPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(list) => view! { <IntakeView list status=status() page=page() day=day()/> }.into_any(),
+                    Ok(list) => {
+                        view! { <IntakeView list status=status() page=page() day=day() group=group()/> }.into_any()
+                    }
                     Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}
@@ -58,8 +69,25 @@ pub fn MessagesPage() -> impl IntoView {
     }
 }
 
+/// One group of not-recognised messages, as the URL names it; an empty `domain` is no group.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Group {
+    domain: String,
+    shape: String,
+}
+
+impl Group {
+    /// The list's address for `status`, this group and `page` (an empty shape is left out: it reads back
+    /// as empty, the group without a Subject).
+    fn href(&self, status: &str, page: i64) -> String {
+        let page = if page > 0 { page.to_string() } else { String::new() };
+        let query = url_query(&[("status", status), ("domain", &self.domain), ("shape", &self.shape), ("page", &page)]);
+        if query.is_empty() { "/messages".to_owned() } else { format!("/messages?{query}") }
+    }
+}
+
 #[component]
-fn IntakeView(list: IntakeList, status: String, page: i64, day: String) -> impl IntoView {
+fn IntakeView(list: IntakeList, status: String, page: i64, day: String, group: Group) -> impl IntoView {
     let t = list.totals;
     let copies = t.arrivals - t.messages;
     let more = i64::try_from(list.messages.len()).unwrap_or(0) == PAGE_SIZE;
@@ -68,16 +96,18 @@ fn IntakeView(list: IntakeList, status: String, page: i64, day: String) -> impl 
         let text = format!("{} {what} first received on {day} (UTC).", list.matching);
         view! { <p class="muted" id="intake-view">{text}</p> }
     });
-    let link = move |p: i64| {
-        let mut href = format!("/messages?page={p}");
-        if !status.is_empty() {
-            href.push_str(&format!("&status={status}"));
+    let link = {
+        let (status, group) = (status.clone(), group.clone());
+        move |p: i64| {
+            let href = group.href(&status, p);
+            match (day.is_empty(), href.contains('?')) {
+                (true, _) => href,
+                (false, true) => format!("{href}&day={day}"),
+                (false, false) => format!("{href}?day={day}"),
+            }
         }
-        if !day.is_empty() {
-            href.push_str(&format!("&day={day}"));
-        }
-        href
     };
+    let groups = (status == "unrecognised").then(|| view! { <ShapeGroups groups=list.groups current=group.clone()/> });
     let rows = list.messages.into_iter().map(|m| view! { <MessageLine m/> }).collect_view();
     view! {
         <p class="summary" id="intake-totals">
@@ -85,6 +115,7 @@ fn IntakeView(list: IntakeList, status: String, page: i64, day: String) -> impl 
             <span>{format!(" · {} reports from {} parsed messages; {} not recognised, {} unreadable, {} pending", t.reports, t.parsed, t.unrecognised, t.failed, t.pending)}</span>
         </p>
         {shown}
+        {groups}
         <table class="grid" id="messages">
             <thead>
                 <tr>
@@ -123,4 +154,53 @@ fn MessageLine(m: MessageRow) -> impl IntoView {
             <td class="num">{size(m.size_bytes)}</td>
         </tr>
     }
+}
+
+/// The not-recognised messages by sender domain and Subject shape, largest group first; each row lists its
+/// messages (the link's list holds exactly the row's count).
+#[component]
+fn ShapeGroups(groups: Vec<UnrecognisedGroup>, current: Group) -> impl IntoView {
+    if groups.is_empty() {
+        return view! { <p class="muted">"Nothing waits unrecognised."</p> }.into_any();
+    }
+    let all = (!current.domain.is_empty())
+        .then(|| view! { <p><a href="/messages?status=unrecognised">"All not-recognised messages"</a></p> });
+    let rows = groups
+        .into_iter()
+        .map(|g| {
+            let group = Group { domain: g.domain, shape: g.shape };
+            let href = group.href("unrecognised", 0);
+            let here = (group == current).then_some("page");
+            let shape = if group.shape.is_empty() { "(no Subject)".to_owned() } else { group.shape };
+            view! {
+                <tr>
+                    <td>{group.domain}</td>
+                    <td><a href=href aria-current=here>{shape}</a></td>
+                    <td class="num">{g.messages}</td>
+                    <td>{utc_minutes(&g.newest)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" id="unrecognised-groups">
+            <h2>"Not recognised, by sender and subject shape"</h2>
+            <p class="muted">
+                "Each row is likely one reporter's template: the largest are the profiles to write next."
+            </p>
+            <table class="grid">
+                <thead>
+                    <tr>
+                        <th scope="col">"Sender domain"</th>
+                        <th scope="col">"Subject shape"</th>
+                        <th scope="col" class="num">"Messages"</th>
+                        <th scope="col">"Last seen"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+            {all}
+        </section>
+    }
+    .into_any()
 }
