@@ -6,8 +6,8 @@
 //! and then nothing in it is taken. Only attachments count: a body's lines are prose around the data.
 
 use super::mime::Mail;
-use super::model::{Format, ParsedMessage, ParsedReport, ReportRole, ReportType};
-use super::{classify, dates, reporter, text};
+use super::model::{Format, ParsedMessage, ParsedReport, ReportRole};
+use super::{dates, reporter, table, text};
 
 /// Attachments that are signatures, keys or messages, never data.
 const NOT_DATA: &[&str] = &[".asc", ".sig", ".p7s", ".pem", ".key", ".eml", ".msg", ".html", ".htm"];
@@ -39,12 +39,7 @@ pub(crate) fn parse(mail: &Mail<'_>) -> Option<ParsedMessage> {
         }
         let Some(body) = leaf.text() else { continue };
         let Some(lines) = list_lines(&body) else { continue };
-        let report_type = classify::from_words(name)
-            .or_else(|| classify::from_words(&mail.subject))
-            .or_else(|| {
-                mail.texts().first().and_then(|t| classify::from_words(t.get(..t.len().min(4096)).unwrap_or(t)))
-            })
-            .unwrap_or(ReportType::Other);
+        let report_type = table::report_type(mail, Some(name));
         for (line, found) in lines {
             if mail.meter.reports_full(out.reports.len()) {
                 break;

@@ -191,8 +191,9 @@ fn tables<'t>(text: &'t str, meter: &Meter) -> Vec<Found<'t>> {
     found
 }
 
-/// The type of a table's reports: from the file name or subject, else the body's wording, else "other".
-fn report_type(mail: &Mail<'_>, name: Option<&str>) -> ReportType {
+/// The type of a table's (or an attached list's) reports: from the file name or subject, else the body's
+/// wording, else "other".
+pub(crate) fn report_type(mail: &Mail<'_>, name: Option<&str>) -> ReportType {
     name.and_then(classify::from_words)
         .or_else(|| classify::from_words(&mail.subject))
         .or_else(|| mail.texts().first().and_then(|t| classify::from_words(t.get(..t.len().min(4096)).unwrap_or(t))))
@@ -234,19 +235,18 @@ fn add_rows(
 }
 
 /// The rows of every headed table in `text` as reports of `report_type`, for formats that carry a table
-/// inside their own structure (a XARF sample). Returns how many rows were skipped.
+/// inside their own structure (a XARF sample).
 pub(crate) fn add_text_tables(
     text: &str,
     report_type: ReportType,
     reporter: &str,
     meter: &Meter,
     out: &mut ParsedMessage,
-) -> usize {
+) {
     let mut skipped = 0;
     for found in tables(text, meter) {
         add_rows(&found, report_type, reporter, meter, out, &mut skipped);
     }
-    skipped
 }
 
 pub(crate) fn parse(mail: &Mail<'_>) -> Option<ParsedMessage> {
