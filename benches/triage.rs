@@ -20,7 +20,8 @@
 use std::time::{Duration, Instant};
 
 use abusedesk::domain::case::{CaseFilter, CaseSort};
-use abusedesk::server::{case_views, home_views};
+use abusedesk::cases::views as case_views;
+use abusedesk::server::home_views;
 use abusedesk::store::{self, Backend, Store};
 use abusedesk::triage::rates::Granularity;
 use chrono::{DateTime, Utc};

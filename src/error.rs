@@ -127,12 +127,6 @@ mod server_side {
         }
     }
 
-    impl From<crate::auth::password::PasswordError> for AppError {
-        fn from(e: crate::auth::password::PasswordError) -> Self {
-            AppError::internal(&e)
-        }
-    }
-
     impl From<tower_sessions::session::Error> for AppError {
         fn from(e: tower_sessions::session::Error) -> Self {
             AppError::internal(&e)

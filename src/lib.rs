@@ -18,6 +18,8 @@ pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
+pub mod cases;
+#[cfg(feature = "ssr")]
 pub mod casework;
 #[cfg(feature = "ssr")]
 pub mod cli;

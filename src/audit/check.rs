@@ -2,7 +2,7 @@
 //! chain was last verified and what was found, so a check that never runs, or one that failed, is seen.
 //! The `audit verify` command and the Audit page both come here.
 
-use crate::auth::Actor;
+use crate::audit::Actor;
 use crate::domain::home::AuditCheck;
 use crate::store::{self, Store, StoreError};
 

@@ -11,7 +11,7 @@ use crate::domain::user::{check_new_password, one_time_password_expiry, parse_di
 use crate::error::AppError;
 use crate::store::{self, NewUser, Store, StoreError, UserAccount};
 
-use super::actor::Actor;
+use crate::audit::Actor;
 use super::password::{generate_one_time_password, hash_password, verify_password, PasswordError};
 use super::throttle::{ThrottleKeys, ThrottlePolicy};
 

@@ -4,7 +4,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::actor::Actor;
+use crate::audit::Actor;
 use crate::store::{self, Store, StoreError};
 
 /// Every token starts with this, so a leaked one is easy to recognise in logs and secret scanners.

@@ -2,7 +2,6 @@
 //! in and its throttling, same-origin (CSRF) checks, and the account operations shared by the web UI and CLI.
 
 pub mod accounts;
-pub mod actor;
 pub mod csrf;
 pub mod current_user;
 pub mod ingest_token;
@@ -11,5 +10,4 @@ pub mod session;
 pub mod signin;
 pub mod throttle;
 
-pub use actor::Actor;
 pub use current_user::{require, require_signed_in, signed_in_user, CurrentUser};

@@ -53,6 +53,13 @@ pub enum PasswordError {
     Task(#[from] tokio::task::JoinError),
 }
 
+/// A hashing failure is the desk's fault, never the caller's: clients get the internal-error answer.
+impl From<PasswordError> for crate::error::AppError {
+    fn from(e: PasswordError) -> Self {
+        crate::error::AppError::internal(&e)
+    }
+}
+
 /// Hashes a password into a PHC string (`$argon2id$…`).
 pub async fn hash_password(password: String) -> Result<String, PasswordError> {
     bounded(move || hash_now(&password)).await?

@@ -3,7 +3,7 @@
 //! decided, the customer's notification and the provisioning event — all in the decision's own unit.
 //! Also the one status change staff make by hand that the rules restrict: closing a case.
 
-use super::{facts, is_manager, required_items, status_of, CaseworkError};
+use super::{facts, is_manager, required_items, CaseworkError};
 use crate::domain::case::CaseStatus;
 use crate::domain::checklist::InvestigationFacts;
 use crate::domain::decision::{
@@ -13,7 +13,7 @@ use crate::domain::decision::{
 use crate::domain::customer::CustomerView;
 use crate::domain::user::CurrentUser;
 use crate::notify::{self, Composed, Kind};
-use crate::store::{self, CaseRecord, InvestigationRecord, NewDecision, Store, StoreError, Tx};
+use crate::store::{self, CaseRecord, DecisionRecord, InvestigationRecord, NewDecision, Store, StoreError, Tx};
 
 /// What a person asks to decide.
 pub struct DecisionRequest<'a> {
@@ -79,7 +79,7 @@ pub async fn decide(store: &Store, user: &CurrentUser, req: &DecisionRequest<'_>
     let reversed = match req.reverses {
         Some(target) => {
             let earlier = tx.case_decisions(req.case_id).await?.into_iter().find(|d| d.decision_id == target);
-            may_reverse(earlier.as_ref().map(status_of))?;
+            may_reverse(earlier.as_ref().map(DecisionRecord::status))?;
             earlier.and_then(|d| DecisionKind::parse(&d.kind))
         }
         None => None,
@@ -134,7 +134,7 @@ pub async fn review(store: &Store, user: &CurrentUser, decision_id: i64, approve
     let mut tx = store.begin().await?;
     tx.lock_case(case_id).await?;
     let d = tx.get_decision(decision_id).await.map_err(|_| not_found())?;
-    let status = if d.needs_approval { status_of(&d) } else { ProposalStatus::Approved };
+    let status = if d.needs_approval { d.status() } else { ProposalStatus::Approved };
     let proposal = ProposalFacts { kind, proposed_by: d.decided_by, status };
     if approve {
         let disputes = usize::try_from(tx.open_disputes(case_id).await?).unwrap_or(usize::MAX);
@@ -204,7 +204,7 @@ async fn take_effect(
 pub async fn set_status(store: &Store, user: &CurrentUser, case_id: i64, status: CaseStatus) -> Result<bool, CaseworkError> {
     let mut tx = store.begin().await?;
     tx.lock_case(case_id).await.map_err(|_| CaseworkError::NotFound(format!("case {case_id}")))?;
-    let in_force = tx.case_decisions(case_id).await?.iter().any(|d| status_of(d) == ProposalStatus::Approved);
+    let in_force = tx.case_decisions(case_id).await?.iter().any(|d| d.status() == ProposalStatus::Approved);
     may_set_status(status, in_force)?;
     let now = store::now();
     let changed = tx.set_case_status(case_id, status, &user.username, now).await?;

@@ -21,10 +21,10 @@ pub use decisions::{decide, review, set_status, DecisionRequest};
 pub use investigations::{add_note, open_investigation, save_investigation};
 
 use crate::domain::checklist::InvestigationFacts;
-use crate::domain::decision::{ProposalStatus, Refusal};
+use crate::domain::decision::Refusal;
 use crate::domain::role::Role;
 use crate::domain::user::CurrentUser;
-use crate::store::{self, DecisionRecord, Store, StoreError};
+use crate::store::{ChecklistRow, Store, StoreError};
 
 /// Why a casework action did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -49,32 +49,8 @@ impl From<StoreError> for CaseworkError {
     }
 }
 
-/// Appends one state change to the hash-chained audit log. A failure is logged and returned: callers
-/// whose change is already stored report it rather than pretend the change did not happen.
-///
-/// # Errors
-/// Database errors.
-pub async fn record_event(store: &Store, actor: &str, action: &str, subject: &str, detail: &str) -> Result<(), StoreError> {
-    match store.append_audit(store::now(), actor, action, subject, detail).await {
-        Ok(_) => Ok(()),
-        Err(e) => {
-            tracing::error!(error = %e, action, subject, "audit entry could not be written");
-            Err(e)
-        }
-    }
-}
-
 pub(crate) fn is_manager(user: &CurrentUser) -> bool {
     matches!(user.role, Role::Manager | Role::Admin)
-}
-
-/// The status a stored decision has for the rules: decisions that need no approval are in force when taken.
-pub fn status_of(d: &DecisionRecord) -> ProposalStatus {
-    match (d.needs_approval, d.approved) {
-        (false, _) | (true, Some(true)) => ProposalStatus::Approved,
-        (true, Some(false)) => ProposalStatus::Rejected,
-        (true, None) => ProposalStatus::Pending,
-    }
 }
 
 /// An investigation's facts from its stored row (answers are JSON; an unreadable column counts as none).
@@ -87,5 +63,10 @@ pub fn facts(findings: &str, answers: &str) -> InvestigationFacts {
 /// # Errors
 /// Database errors.
 pub async fn required_items(store: &Store) -> Result<Vec<String>, StoreError> {
-    Ok(store.checklist_items().await?.into_iter().filter(|i| i.required).map(|i| i.code).collect())
+    Ok(required_codes(&store.checklist_items().await?).into_iter().map(str::to_owned).collect())
+}
+
+/// The codes of the required items of a checklist already read (pages that show the checklist too).
+pub fn required_codes(items: &[ChecklistRow]) -> Vec<&str> {
+    items.iter().filter(|i| i.required).map(|i| i.code.as_str()).collect()
 }

@@ -48,7 +48,7 @@ pub async fn threshold(store: &Store, report_type: &str, warn: f64, block: f64) 
 /// the admin's front page) and `audit export`.
 pub async fn audit(store: &Store, cmd: AuditCommand) -> anyhow::Result<std::process::ExitCode> {
     if matches!(cmd, AuditCommand::Verify) {
-        let (check, head) = crate::audit::check::verify_and_record(store, &crate::auth::Actor::cli()).await?;
+        let (check, head) = crate::audit::check::verify_and_record(store, &crate::audit::Actor::cli()).await?;
         return Ok(if check.intact {
             println!("audit log intact: {} entries, last hash {head}", check.entries);
             std::process::ExitCode::SUCCESS
@@ -89,14 +89,14 @@ pub async fn checklist(store: &Store, cmd: ChecklistCommand) -> anyhow::Result<(
             let position = position.or(current).unwrap_or(last + 1);
             store.set_checklist_item(code, label, !optional, position, store::now()).await?;
             let what = format!("{label} ({}, position {position})", if optional { "optional" } else { "required" });
-            crate::casework::record_event(store, "command line", "checklist.set", code, &what).await?;
+            crate::audit::record(store, "command line", "checklist.set", code, &what).await?;
             println!("Checklist item {code} set: {what}.");
         }
         ChecklistCommand::Remove { code } => {
             if !store.remove_checklist_item(&code).await? {
                 bail!("there is no checklist item {code}");
             }
-            crate::casework::record_event(store, "command line", "checklist.remove", &code, "removed").await?;
+            crate::audit::record(store, "command line", "checklist.remove", &code, "removed").await?;
             println!("Checklist item {code} removed; answers already given to it are kept.");
         }
     }

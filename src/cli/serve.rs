@@ -120,7 +120,7 @@ async fn bootstrap_admin(store: &Store, addr: std::net::SocketAddr) -> anyhow::R
     if store.count_users().await? > 0 {
         return Ok(());
     }
-    match accounts::create_account(store, &crate::auth::Actor::system("abusedesk"), "admin", "Administrator", Role::Admin).await {
+    match accounts::create_account(store, &crate::audit::Actor::system("abusedesk"), "admin", "Administrator", Role::Admin).await {
         Ok(issued) => {
             println!(
                 "\nNo accounts yet, so one administrator was created:\n\n    username: admin\n    one-time password: {}\n\n\

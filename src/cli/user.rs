@@ -2,7 +2,8 @@
 
 use anyhow::{bail, Context};
 
-use crate::auth::{accounts, Actor};
+use crate::audit::Actor;
+use crate::auth::accounts;
 use crate::config::UserCommand;
 use crate::store::{Store, UserAccount};
 

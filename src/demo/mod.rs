@@ -44,7 +44,7 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoAccount>> {
                  (without DATABASE_URL it uses data/demo.db)"
             );
         }
-        let by = crate::auth::Actor::system("demo");
+        let by = crate::audit::Actor::system("demo");
         for (username, name, role) in PEOPLE {
             accounts::create_account_with_password(store, &by, username, name, *role, &password(username), false)
                 .await?;

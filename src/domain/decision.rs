@@ -14,6 +14,7 @@
 //! decides where those facts come from and the rules stay testable without a database. The checklist
 //! itself lives in [`super::checklist`].
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::checklist::InvestigationFacts;
@@ -112,6 +113,32 @@ impl ProposalStatus {
     pub fn parse(code: &str) -> Option<ProposalStatus> {
         let code = code.trim().to_ascii_lowercase();
         ProposalStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Where a stored decision stands: one that needs no approval is in force when taken, whatever a review
+    /// said; one that needs approval waits for a manager's review.
+    pub fn of(needs_approval: bool, approved: Option<bool>) -> ProposalStatus {
+        match (needs_approval, approved) {
+            (false, _) | (true, Some(true)) => ProposalStatus::Approved,
+            (true, Some(false)) => ProposalStatus::Rejected,
+            (true, None) => ProposalStatus::Pending,
+        }
+    }
+}
+
+/// When a stored decision took effect: when it was taken if it needs no approval, when a manager approved it
+/// otherwise; `None` while it is pending or after it was rejected. The one statement of "in force" every
+/// service (casework, portal, notices) reads.
+pub fn in_force_at(
+    needs_approval: bool,
+    approved: Option<bool>,
+    taken_at: DateTime<Utc>,
+    reviewed_at: Option<DateTime<Utc>>,
+) -> Option<DateTime<Utc>> {
+    match ProposalStatus::of(needs_approval, approved) {
+        ProposalStatus::Approved if needs_approval => reviewed_at,
+        ProposalStatus::Approved => Some(taken_at),
+        ProposalStatus::Pending | ProposalStatus::Rejected => None,
     }
 }
 

@@ -199,7 +199,7 @@ pub async fn reattribute_all(store: &Store, reason: &str) -> Result<i64, StoreEr
     super::heal::recount_listed(store, usize::MAX).await?;
     if changed > 0 {
         let detail = format!("{changed} report(s) attributed anew: {reason}");
-        crate::casework::record_event(store, "abusedesk", "attribution.changed", "reports", &detail).await?;
+        crate::audit::record(store, "abusedesk", "attribution.changed", "reports", &detail).await?;
     }
     Ok(changed)
 }

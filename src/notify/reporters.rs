@@ -31,7 +31,7 @@ pub enum AnswerError {
 /// The decision is not in force on the case; database errors.
 pub async fn answer_reporters(store: &Store, user: &CurrentUser, case_id: i64, decision_id: i64) -> Result<usize, AnswerError> {
     let decision = store.get_decision(decision_id).await.map_err(|_| AnswerError::NotInForce(decision_id))?;
-    let in_force = decision.abuse_case_id == case_id && crate::portal::in_force_at(&decision).is_some();
+    let in_force = decision.abuse_case_id == case_id && decision.in_force_at().is_some();
     let kind = DecisionKind::parse(&decision.kind).filter(|_| in_force).ok_or(AnswerError::NotInForce(decision_id))?;
     let case = store.get_case(case_id).await?;
     let answered = store.case_notification_recipients(case_id, Kind::ReporterReply.code()).await?;
@@ -75,7 +75,7 @@ pub async fn answer_reporters(store: &Store, user: &CurrentUser, case_id: i64, d
         let ways: Vec<String> = by_way.iter().map(|(way, n)| format!("{n} {}", way.replace('_', " "))).collect();
         let note = format!("Answered {} reporter address(es) about decision {decision_id}: {}.", targets.len(), ways.join(", "));
         store.add_case_note(case_id, user.user_id.0, &note, crate::store::now()).await?;
-        crate::casework::record_event(store, &user.username, "reporters.answered", &format!("case:{case_id}"), &note).await?;
+        crate::audit::record(store, &user.username, "reporters.answered", &format!("case:{case_id}"), &note).await?;
     }
     Ok(targets.len())
 }

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::{customer_of, in_force_at, own_case, PortalError};
+use super::{customer_of, own_case, PortalError};
 use crate::domain::access::STAFF;
 use crate::domain::decision::DecisionKind;
 use crate::domain::dispute::{
@@ -128,7 +128,7 @@ pub async fn open(
             .find(|d| d.decision_id == decision_id)
             .ok_or_else(|| PortalError::NotFound(format!("decision {decision_id}")))?;
         let kind = DecisionKind::parse(&decision.kind).ok_or(DisputeRefusal::NotAppealable)?;
-        let at = in_force_at(&decision).ok_or(DisputeRefusal::NotAppealable)?;
+        let at = decision.in_force_at().ok_or(DisputeRefusal::NotAppealable)?;
         let open_appeal =
             store.case_disputes(case_id).await?.iter().any(|d| d.decision_id == Some(decision_id) && d.status == "open");
         may_appeal(kind, at, appeal_days, store::now(), open_appeal)?;

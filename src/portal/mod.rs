@@ -17,8 +17,8 @@ use crate::domain::dispute::{appeal_until, may_appeal, DisputeRefusal, DisputeSt
 use crate::domain::portal::{PortalCaseDetail, PortalCaseRow, PortalDecision, PortalHome, PortalReport};
 use crate::domain::role::Role;
 use crate::domain::user::CurrentUser;
-use crate::server::case_views;
-use crate::store::{CaseRecord, DecisionRecord, Store, StoreError};
+use crate::cases::views as case_views;
+use crate::store::{CaseRecord, Store, StoreError};
 use crate::triage::rates::Granularity;
 
 /// Reports listed on the customer's case page.
@@ -141,15 +141,6 @@ pub async fn case_detail(
     })
 }
 
-/// When a decision took effect: at once, or when a manager approved it; `None` while pending or rejected.
-pub fn in_force_at(d: &DecisionRecord) -> Option<DateTime<Utc>> {
-    match (d.needs_approval, d.approved) {
-        (false, _) => Some(d.created_at),
-        (true, Some(true)) => d.reviewed_at,
-        (true, _) => None,
-    }
-}
-
 /// The case's decisions that took effect, with their statement of reasons and appeal window.
 ///
 /// # Errors
@@ -163,7 +154,7 @@ pub async fn decisions_in_force(
 ) -> Result<Vec<PortalDecision>, PortalError> {
     let mut out = Vec::new();
     for d in store.case_decisions(case_id).await? {
-        let (Some(at), Some(kind)) = (in_force_at(&d), DecisionKind::parse(&d.kind)) else { continue };
+        let (Some(at), Some(kind)) = (d.in_force_at(), DecisionKind::parse(&d.kind)) else { continue };
         let open_appeal = disputes.iter().any(|x| x.decision_id == Some(d.decision_id) && x.status == DisputeStatus::Open);
         out.push(PortalDecision {
             id: d.decision_id,

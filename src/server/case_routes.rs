@@ -11,7 +11,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Json};
 
-use super::case_views;
+use crate::cases::views as case_views;
 use super::state::AppState;
 use crate::auth::ingest_token::{self, TokenScope};
 use crate::casework::CaseworkError;

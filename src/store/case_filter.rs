@@ -173,7 +173,7 @@ impl Store {
 }
 
 /// A case's complaint rate at or over a line of its type, computed as the queue's rows compute it
-/// (`server::case_views`): unique complaints since `$2` (7 days ago) per 1,000 messages its address sent
+/// (`cases::views`): unique complaints since `$2` (7 days ago) per 1,000 messages its address sent
 /// on days since `since`, against the type's `column` in `rate_threshold`, else `default`. Only addresses
 /// with sending volume that week can have a rate, so the cases are found from the volume's day index and
 /// the case address index, and each is counted through the report index; a zero volume has no rate. The

@@ -4,6 +4,8 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::domain::decision::{self, ProposalStatus};
+
 use super::tx::on_tx;
 use super::{on_backend, Store, StoreError, Tx};
 
@@ -56,6 +58,18 @@ pub struct DecisionRecord {
     pub reviewed_by_name: Option<String>,
     pub review_reason: Option<String>,
     pub reviewed_at: Option<DateTime<Utc>>,
+}
+
+impl DecisionRecord {
+    /// Where the decision stands ([`ProposalStatus::of`]).
+    pub fn status(&self) -> ProposalStatus {
+        ProposalStatus::of(self.needs_approval, self.approved)
+    }
+
+    /// When it took effect, if it did ([`decision::in_force_at`]).
+    pub fn in_force_at(&self) -> Option<DateTime<Utc>> {
+        decision::in_force_at(self.needs_approval, self.approved, self.created_at, self.reviewed_at)
+    }
 }
 
 const DECISION_SELECT: &str = "select d.decision_id, d.abuse_case_id, d.kind, d.reason, d.evidence, d.policy, d.decided_by, \

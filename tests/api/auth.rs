@@ -62,7 +62,7 @@ async fn a_disabled_account_cannot_sign_in_and_loses_its_session() {
     let client = app.signed_in("bob", Role::Analyst).await;
     assert_eq!(client.get(app.url("/")).send().await.unwrap().status(), 200);
     let bob = app.store.find_user_by_username("bob").await.unwrap().unwrap();
-    accounts::set_disabled(&app.store, &abusedesk::auth::Actor::system("test"), bob.user_id, true).await.unwrap();
+    accounts::set_disabled(&app.store, &abusedesk::audit::Actor::system("test"), bob.user_id, true).await.unwrap();
 
     let resp = client.get(app.url("/")).send().await.unwrap();
     assert_eq!(resp.status(), 303);
@@ -132,7 +132,7 @@ async fn a_sign_in_whose_audit_entry_cannot_be_written_fails_with_503() {
 #[tokio::test]
 async fn a_one_time_password_must_be_changed_before_anything_else() {
     let app = TestApp::spawn().await;
-    let issued = accounts::create_account(&app.store, &abusedesk::auth::Actor::system("test"), "erin", "Erin", Role::Analyst).await.unwrap();
+    let issued = accounts::create_account(&app.store, &abusedesk::audit::Actor::system("test"), "erin", "Erin", Role::Analyst).await.unwrap();
     let client = app.client();
     assert_eq!(app.sign_in(&client, "erin", &issued.one_time_password).await, "/account");
 

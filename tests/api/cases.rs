@@ -32,7 +32,7 @@ async fn only_active_staff_accounts_can_be_assigned_cases() {
     let analyst = app.signed_in("alex", Role::Analyst).await;
     let customer = app.add_user("frank", Role::Customer).await;
     let former = app.add_user("jo", Role::Analyst).await;
-    accounts::set_disabled(&app.store, &abusedesk::auth::Actor::system("test"), former.user_id, true).await.unwrap();
+    accounts::set_disabled(&app.store, &abusedesk::audit::Actor::system("test"), former.user_id, true).await.unwrap();
 
     for (who, id) in [("a customer", customer.user_id.0), ("a disabled analyst", former.user_id.0), ("an unknown id", 9_999)] {
         let form = [("case", case_id.to_string()), ("assignee", id.to_string())];
@@ -118,8 +118,8 @@ async fn staff_triage_cases_and_machines_read_them_with_a_read_token_only() {
     let anonymous = app.client().get(app.url("/api/v1/cases")).send().await.unwrap();
     assert_eq!(anonymous.status(), 401);
     assert_eq!(anonymous.headers()["www-authenticate"], "Bearer");
-    let ingest = ingest_token::create(&app.store, &abusedesk::auth::Actor::system("test"), "mx1", TokenScope::Ingest).await.unwrap().token;
-    let read = ingest_token::create(&app.store, &abusedesk::auth::Actor::system("test"), "reporting", TokenScope::Read).await.unwrap().token;
+    let ingest = ingest_token::create(&app.store, &abusedesk::audit::Actor::system("test"), "mx1", TokenScope::Ingest).await.unwrap().token;
+    let read = ingest_token::create(&app.store, &abusedesk::audit::Actor::system("test"), "reporting", TokenScope::Read).await.unwrap().token;
     let machine = reqwest::Client::new();
     let with = |token: &str| machine.get(app.url(&format!("/api/v1/cases/{case_id}"))).bearer_auth(token.to_owned()).send();
     assert_eq!(with(&ingest).await.unwrap().status(), 401, "an ingest token cannot read cases");

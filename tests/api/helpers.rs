@@ -127,7 +127,7 @@ impl TestApp {
 
     /// An account with a chosen password, ready to sign in.
     pub async fn add_user(&self, username: &str, role: Role) -> UserAccount {
-        accounts::create_account_with_password(&self.store, &abusedesk::auth::Actor::system("test"), username, "", role, &password_of(username), false)
+        accounts::create_account_with_password(&self.store, &abusedesk::audit::Actor::system("test"), username, "", role, &password_of(username), false)
             .await
             .expect("create user")
     }

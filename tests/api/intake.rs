@@ -9,7 +9,7 @@ use crate::helpers::{location, TestApp, TestDb};
 const AOL: &[u8] = include_bytes!("../fixtures/abuseio/feedback-loop/AOL_example_1.eml");
 
 async fn token(app: &TestApp) -> String {
-    ingest_token::create(&app.store, &abusedesk::auth::Actor::system("test"), "test collector", ingest_token::TokenScope::Ingest).await.unwrap().token
+    ingest_token::create(&app.store, &abusedesk::audit::Actor::system("test"), "test collector", ingest_token::TokenScope::Ingest).await.unwrap().token
 }
 
 async fn post_message(app: &TestApp, token: Option<&str>, body: &[u8], query: &str) -> reqwest::Response {
@@ -70,7 +70,7 @@ async fn without_a_valid_token_nothing_is_stored() {
     assert_eq!(post_message(&app, Some("adk_not-a-token"), AOL, "").await.status(), 401);
 
     let id = app.store.list_ingest_tokens().await.unwrap()[0].ingest_token_id;
-    ingest_token::revoke(&app.store, &abusedesk::auth::Actor::system("test"), id).await.unwrap();
+    ingest_token::revoke(&app.store, &abusedesk::audit::Actor::system("test"), id).await.unwrap();
     assert_eq!(post_message(&app, Some(&token), AOL, "").await.status(), 401, "revoked");
     assert_eq!(app.store.count_intake().await.unwrap().messages, 0);
 }

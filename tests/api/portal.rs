@@ -18,7 +18,7 @@ const YAHOO: &[u8] = include_bytes!("../fixtures/abuseio/feedback-loop/Yahoo_exa
 
 /// A signed-in portal account of `customer_id`.
 async fn portal_client(app: &TestApp, customer_id: i64, username: &str) -> reqwest::Client {
-    accounts::create_portal_account(&app.store, &abusedesk::auth::Actor::system("test"), customer_id, username, "", Some(&password_of(username))).await.unwrap();
+    accounts::create_portal_account(&app.store, &abusedesk::audit::Actor::system("test"), customer_id, username, "", Some(&password_of(username))).await.unwrap();
     let client = app.client();
     assert_eq!(app.sign_in(&client, username, &password_of(username)).await, "/");
     client
@@ -170,7 +170,7 @@ async fn disputes_are_answered_in_a_thread_and_appeals_follow_their_rules() {
 
     // A restriction in force can be appealed once, within the period; the manager who took it cannot settle
     // the appeal, another manager can. A warning cannot be appealed.
-    let morgan = accounts::create_account_with_password(&app.store, &abusedesk::auth::Actor::system("test"), "morgan", "Morgan", Role::Manager, &password_of("morgan"), false).await.unwrap();
+    let morgan = accounts::create_account_with_password(&app.store, &abusedesk::audit::Actor::system("test"), "morgan", "Morgan", Role::Manager, &password_of("morgan"), false).await.unwrap();
     let morgan_user = morgan.current_user();
     let investigation = casework::open_investigation(&app.store, &morgan_user, case).await.unwrap();
     let yes = vec![ChecklistAnswer { code: "evidence_reviewed".into(), answer: Answer::Yes, note: String::new() }];
@@ -216,7 +216,7 @@ async fn appeals_close_when_the_period_ends() {
     let acme = customer_holding(&app.store, "ACME", &["10.0.0.0/24"]).await;
     abusedesk::intake::receive(&app.store, SPAMCOP, Channel::Mta, None, 1 << 20).await.unwrap();
     let case = case_of(&app.store, acme).await;
-    let sam = accounts::create_account_with_password(&app.store, &abusedesk::auth::Actor::system("test"), "sam", "Sam", Role::Analyst, &password_of("sam"), false).await.unwrap();
+    let sam = accounts::create_account_with_password(&app.store, &abusedesk::audit::Actor::system("test"), "sam", "Sam", Role::Analyst, &password_of("sam"), false).await.unwrap();
     let sam = sam.current_user();
     let investigation = casework::open_investigation(&app.store, &sam, case).await.unwrap();
     let yes = vec![ChecklistAnswer { code: "evidence_reviewed".into(), answer: Answer::Yes, note: String::new() }];

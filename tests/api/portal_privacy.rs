@@ -19,7 +19,7 @@ async fn no_generated_hostile_complaint_reaches_a_customer_in_html_json_or_csv()
     for (_, _, raw, _) in &all {
         abusedesk::intake::receive(&app.store, raw, Channel::Mta, None, 1 << 20).await.unwrap();
     }
-    accounts::create_portal_account(&app.store, &abusedesk::auth::Actor::system("test"), acme, "ann", "", Some(&password_of("ann"))).await.unwrap();
+    accounts::create_portal_account(&app.store, &abusedesk::audit::Actor::system("test"), acme, "ann", "", Some(&password_of("ann"))).await.unwrap();
     let ann = app.client();
     assert_eq!(app.sign_in(&ann, "ann", &password_of("ann")).await, "/");
     let forms = hostile::forms();
@@ -50,7 +50,7 @@ async fn a_staff_reply_naming_a_complainant_is_refused_with_the_reason() {
     let raw = hostile::complaint("192.0.2.7", "text body", "hi", &hostile::JOE);
     abusedesk::intake::receive(&app.store, &raw, Channel::Mta, None, 1 << 20).await.unwrap();
     let case = app.store.customer_cases(acme, 10).await.unwrap()[0].abuse_case_id;
-    let pat = accounts::create_portal_account(&app.store, &abusedesk::auth::Actor::system("test"), acme, "pat", "Pat", Some(&password_of("pat"))).await.unwrap().account;
+    let pat = accounts::create_portal_account(&app.store, &abusedesk::audit::Actor::system("test"), acme, "pat", "Pat", Some(&password_of("pat"))).await.unwrap().account;
     let dispute = app.store.open_dispute(case, pat.user_id.0, "they opted in", None, abusedesk::store::now()).await.unwrap().to_string();
     let alex = app.signed_in("alex", Role::Analyst).await;
     let body = "Joe.Bloggs&#64;example.com complained";

@@ -52,7 +52,7 @@ async fn sanctions_are_delivered_signed_and_retried_until_accepted() {
     let case = app.store.all_case_ids().await.unwrap()[0];
     let mut people = Vec::new();
     for (name, role) in [("alex", Role::Analyst), ("morgan", Role::Manager), ("robin", Role::Manager)] {
-        let account = accounts::create_account_with_password(&app.store, &abusedesk::auth::Actor::system("test"), name, name, role, &password_of(name), false).await.unwrap();
+        let account = accounts::create_account_with_password(&app.store, &abusedesk::audit::Actor::system("test"), name, name, role, &password_of(name), false).await.unwrap();
         people.push(account.current_user());
     }
     let (alex, morgan, robin) = (people[0].clone(), people[1].clone(), people[2].clone());

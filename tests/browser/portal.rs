@@ -23,7 +23,7 @@ async fn a_customer_reads_redacted_evidence_disputes_and_reads_the_desks_answer(
     let app = TestApp::spawn().await;
     let customer = customer_holding(&app.store, "C-7", &["10.17.18.0/24"]).await;
     abusedesk::intake::receive(&app.store, YAHOO, Channel::Mta, None, 1 << 20).await.unwrap();
-    accounts::create_portal_account(&app.store, &abusedesk::auth::Actor::system("test"), customer, "ann", "Ann of Seven", Some(&password_of("ann"))).await.unwrap();
+    accounts::create_portal_account(&app.store, &abusedesk::audit::Actor::system("test"), customer, "ann", "Ann of Seven", Some(&password_of("ann"))).await.unwrap();
     app.add_user("alex", Role::Analyst).await;
     let case = app.store.customer_cases(customer, 1).await.unwrap()[0].abuse_case_id;
     let (_driver, browser) = start_browser().await;

@@ -1,7 +1,7 @@
 //! `abusedesk user …` as real processes: every account change made at the command line is in the audit
 //! log, with the operator (`cli:<OS user>`, the same for this test process and the command it runs) as actor.
 
-use abusedesk::auth::Actor;
+use abusedesk::audit::Actor;
 
 use crate::intake::run;
 

@@ -2,7 +2,9 @@
 //!
 //! A test binary of its own: listing the routes renders the app's route tree outside any server, and in a
 //! process where test servers are rendering pages at the same time that left some of their pages waiting
-//! for data that never came.
+//! for data that never came. The same binary checks the layering of the source ([`layers`]).
+
+mod layers;
 
 use abusedesk::domain::access::find_page;
 use abusedesk::web::app::App;

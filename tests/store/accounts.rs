@@ -2,7 +2,8 @@
 //! who acted, in the same unit as the change, on both backends.
 
 use abusedesk::auth::ingest_token::{self, TokenScope};
-use abusedesk::auth::{accounts, Actor};
+use abusedesk::audit::Actor;
+use abusedesk::auth::accounts;
 use abusedesk::domain::role::Role;
 use abusedesk::store::{Backend, Store};
 

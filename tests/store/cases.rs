@@ -8,7 +8,7 @@ use abusedesk::casework::assign_cases;
 use abusedesk::attribution::{AssignmentKind, CustomerStatus, NewCustomer};
 use abusedesk::domain::case::{CaseFilter, CaseSort, CaseStatus};
 use abusedesk::intake::{self, cases};
-use abusedesk::server::case_views;
+use abusedesk::cases::views as case_views;
 use abusedesk::store::{self, CaseRecord, Channel, NewHolding, Store};
 use abusedesk::triage::counts::count_by_role;
 use abusedesk::triage::duplicates::link_duplicates;
@@ -210,7 +210,7 @@ async fn cases_are_assigned_in_bulk_and_rates_use_imported_volumes_and_threshold
         .await;
         let (news, spam) = (case_at(&s, NEWSLETTER).await, case_at(&s, SPAMMER).await);
 
-        let alex = abusedesk::auth::accounts::create_account_with_password(&s, &abusedesk::auth::Actor::system("test"),
+        let alex = abusedesk::auth::accounts::create_account_with_password(&s, &abusedesk::audit::Actor::system("test"),
             "alex",
             "Alex",
             abusedesk::domain::role::Role::Analyst,

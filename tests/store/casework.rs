@@ -24,8 +24,8 @@ async fn investigations_decisions_reviews_and_disputes_are_kept_and_decisions_ne
         let now = store::now();
         abusedesk::intake::receive(&s, SPAMCOP, store::Channel::Mta, None, 1 << 20).await.unwrap();
         let case = s.all_case_ids().await.unwrap()[0];
-        let alex = abusedesk::auth::accounts::create_account_with_password(&s, &abusedesk::auth::Actor::system("test"), "alex", "Alex", Role::Analyst, "alex-long-password", false).await.unwrap();
-        let morgan = abusedesk::auth::accounts::create_account_with_password(&s, &abusedesk::auth::Actor::system("test"), "morgan", "Morgan", Role::Manager, "morgan-long-password", false).await.unwrap();
+        let alex = abusedesk::auth::accounts::create_account_with_password(&s, &abusedesk::audit::Actor::system("test"), "alex", "Alex", Role::Analyst, "alex-long-password", false).await.unwrap();
+        let morgan = abusedesk::auth::accounts::create_account_with_password(&s, &abusedesk::audit::Actor::system("test"), "morgan", "Morgan", Role::Manager, "morgan-long-password", false).await.unwrap();
         let (alex, morgan) = (alex.user_id.0, morgan.user_id.0);
 
         let items = s.checklist_items().await.unwrap();

@@ -55,7 +55,7 @@ async fn the_demo_dataset_loads_once_and_shows_every_intake_case() {
         let news = case("198.51.100.40");
         assert_eq!((news.received, news.unique_complaints, news.re_reports, news.complainants), (16, 15, 1, 15));
         assert_eq!(s.case_campaigns(news.abuse_case_id, 5).await.unwrap().len(), 1, "one campaign");
-        let rows = abusedesk::server::case_views::case_rows(&s, vec![news.clone()], abusedesk::store::now()).await.unwrap();
+        let rows = abusedesk::cases::views::case_rows(&s, vec![news.clone()], abusedesk::store::now()).await.unwrap();
         assert_eq!(rows[0].flag.as_deref(), Some("warn"), "15 complaints over 14,000 messages: {:?}", rows[0]);
         let botnet = cases.iter().find(|c| c.report_type == "botnet" && c.customer_id.is_some()).unwrap();
         assert_eq!((botnet.status.as_str(), botnet.stored_reports), ("new", 4));

@@ -38,7 +38,7 @@ async fn the_intake_counter_follows_parses_reparses_and_hand_entered_reports() {
         s.store_parse_outcome(id, &outcome, store::now()).await.unwrap();
         assert_eq!(charted(&s).await, [("AOL".to_owned(), 1)], "a reparse replaces, it does not add");
 
-        let user = abusedesk::auth::accounts::create_account_with_password(&s, &abusedesk::auth::Actor::system("test"), "ana", "", abusedesk::domain::role::Role::Analyst, "ana-long-password-1", false,
+        let user = abusedesk::auth::accounts::create_account_with_password(&s, &abusedesk::audit::Actor::system("test"), "ana", "", abusedesk::domain::role::Role::Analyst, "ana-long-password-1", false,
         )
         .await
         .unwrap();
@@ -98,7 +98,7 @@ async fn the_front_page_filters_count_what_the_queue_lists() {
 /// Open cases at `now` as the queue's rows show them (trend and flag computed from the reports).
 async fn rows_at(s: &Store, now: chrono::DateTime<chrono::Utc>) -> Vec<CaseRow> {
     let open = CaseFilter { open_only: true, ..CaseFilter::default() };
-    abusedesk::server::case_views::case_page(s, &open, 500, now).await.unwrap().rows
+    abusedesk::cases::views::case_page(s, &open, 500, now).await.unwrap().rows
 }
 
 #[tokio::test]
@@ -168,7 +168,7 @@ async fn a_check_of_the_audit_chain_is_recorded_with_its_result() {
     on_each_backend(|s: Store| async move {
         assert_eq!(s.last_audit_verification().await.unwrap(), None, "never checked");
         s.append_audit(store::now(), "ana", "case.assigned", "case 1", "to bo").await.unwrap();
-        let by = abusedesk::auth::Actor::system("test");
+        let by = abusedesk::audit::Actor::system("test");
         let (first, _) = abusedesk::audit::check::verify_and_record(&s, &by).await.unwrap();
         assert!(first.intact && first.entries == 1 && first.verified_by == "test", "{first:?}");
         assert_eq!(s.last_audit_verification().await.unwrap(), Some(first.clone()));

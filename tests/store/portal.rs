@@ -27,16 +27,16 @@ async fn portal_accounts_belong_to_one_customer() {
     on_each_backend(|s: Store| async move {
         let acme = customer(&s, "ACME").await;
         let other = customer(&s, "OTHER").await;
-        let issued = abusedesk::auth::accounts::create_portal_account(&s, &abusedesk::auth::Actor::system("test"), acme, "pat", "Pat", None).await.unwrap();
+        let issued = abusedesk::auth::accounts::create_portal_account(&s, &abusedesk::audit::Actor::system("test"), acme, "pat", "Pat", None).await.unwrap();
         assert!(issued.account.must_change_password, "an invitation is a one-time password");
         assert_eq!((issued.account.role, issued.account.customer_id), (Role::Customer, Some(acme)));
         assert_eq!(issued.account.current_user().customer_id, Some(acme));
-        let chosen = abusedesk::auth::accounts::create_portal_account(&s, &abusedesk::auth::Actor::system("test"), acme, "lee", "Lee", Some("lee-long-password")).await.unwrap();
+        let chosen = abusedesk::auth::accounts::create_portal_account(&s, &abusedesk::audit::Actor::system("test"), acme, "lee", "Lee", Some("lee-long-password")).await.unwrap();
         assert!(!chosen.account.must_change_password);
         let names: Vec<String> = s.customer_accounts(acme).await.unwrap().into_iter().map(|a| a.username).collect();
         assert_eq!(names, ["lee", "pat"]);
         assert!(s.customer_accounts(other).await.unwrap().is_empty());
-        let staff = abusedesk::auth::accounts::create_account_with_password(&s, &abusedesk::auth::Actor::system("test"), "alex", "Alex", Role::Analyst, "alex-long-password", false)
+        let staff = abusedesk::auth::accounts::create_account_with_password(&s, &abusedesk::audit::Actor::system("test"), "alex", "Alex", Role::Analyst, "alex-long-password", false)
             .await
             .unwrap();
         assert_eq!(staff.customer_id, None);
@@ -51,8 +51,8 @@ async fn disputes_keep_their_thread_attachments_and_appeals() {
         abusedesk::intake::receive(&s, SPAMCOP, store::Channel::Mta, None, 1 << 20).await.unwrap();
         let case = s.all_case_ids().await.unwrap()[0];
         let acme = customer(&s, "ACME").await;
-        let pat = abusedesk::auth::accounts::create_portal_account(&s, &abusedesk::auth::Actor::system("test"), acme, "pat", "Pat Customer", None).await.unwrap().account;
-        let alex = abusedesk::auth::accounts::create_account_with_password(&s, &abusedesk::auth::Actor::system("test"), "alex", "Alex Analyst", Role::Analyst, "alex-long-password", false)
+        let pat = abusedesk::auth::accounts::create_portal_account(&s, &abusedesk::audit::Actor::system("test"), acme, "pat", "Pat Customer", None).await.unwrap().account;
+        let alex = abusedesk::auth::accounts::create_account_with_password(&s, &abusedesk::audit::Actor::system("test"), "alex", "Alex Analyst", Role::Analyst, "alex-long-password", false)
             .await
             .unwrap();
         let (pat, alex) = (pat.user_id.0, alex.user_id.0);

@@ -154,7 +154,7 @@ async fn staff_text_for_the_customer_naming_a_complainant_is_refused() {
             (Some(a), Some(l)) => (a.abuse_case_id, l.abuse_case_id),
             _ => panic!("both complaints made cases: {cases:?}"),
         };
-        let sam = accounts::create_account_with_password(&s, &abusedesk::auth::Actor::system("test"), "sam", "Sam", Role::Analyst, "sam-long-password", false).await.unwrap().current_user();
+        let sam = accounts::create_account_with_password(&s, &abusedesk::audit::Actor::system("test"), "sam", "Sam", Role::Analyst, "sam-long-password", false).await.unwrap().current_user();
         let yes = vec![ChecklistAnswer { code: "evidence_reviewed".into(), answer: Answer::Yes, note: String::new() }];
         for case in [arf_case, letter_case] {
             let investigation = casework::open_investigation(&s, &sam, case).await.unwrap();
@@ -177,7 +177,7 @@ async fn staff_text_for_the_customer_naming_a_complainant_is_refused() {
         let fine = DecisionRequest { case_id: arf_case, kind: DecisionKind::Warning, reason: "bulk mail to a bought list", evidence: "report 1", policy: "AUP 4.2", reverses: None };
         casework::decide(&s, &sam, &fine).await.unwrap();
 
-        let pat = accounts::create_portal_account(&s, &abusedesk::auth::Actor::system("test"), acme, "pat", "Pat", Some("pat-long-password")).await.unwrap().account;
+        let pat = accounts::create_portal_account(&s, &abusedesk::audit::Actor::system("test"), acme, "pat", "Pat", Some("pat-long-password")).await.unwrap().account;
         let dispute = s.open_dispute(letter_case, pat.user_id.0, "they opted in", None, store::now()).await.unwrap();
         let refused = abusedesk::portal::disputes::staff_reply(&s, &sam, dispute, "Joe Bloggs says otherwise", DisputeStatus::Answered).await;
         assert!(matches!(refused, Err(PortalError::Refused(DisputeRefusal::NamesComplainant(_)))), "{refused:?}");

@@ -19,7 +19,7 @@ fn client() -> IpAddr {
 }
 
 async fn account(s: &Store, name: &str) -> abusedesk::store::UserAccount {
-    accounts::create_account_with_password(s, &abusedesk::auth::Actor::system("test"), name, name, Role::Analyst, &format!("{name}-long-password"), false).await.unwrap()
+    accounts::create_account_with_password(s, &abusedesk::audit::Actor::system("test"), name, name, Role::Analyst, &format!("{name}-long-password"), false).await.unwrap()
 }
 
 #[tokio::test]
@@ -112,7 +112,7 @@ async fn a_right_current_password_changes_it_and_clears_the_failures() {
 #[tokio::test]
 async fn a_one_time_password_signs_in_for_72_hours_and_is_then_refused() {
     on_each_backend(|s: Store| async move {
-        let setup = abusedesk::auth::Actor::system("setup");
+        let setup = abusedesk::audit::Actor::system("setup");
         let issued = accounts::create_account(&s, &setup, "oona", "Oona", Role::Analyst).await.unwrap();
         let expiry = issued.account.password_expires_at.unwrap();
         assert_eq!(expiry - issued.account.created_at, Duration::hours(72));
@@ -141,7 +141,7 @@ async fn a_one_time_password_signs_in_for_72_hours_and_is_then_refused() {
 #[tokio::test]
 async fn a_portal_invitation_expires_and_a_chosen_password_does_not() {
     on_each_backend(|s: Store| async move {
-        let setup = abusedesk::auth::Actor::system("setup");
+        let setup = abusedesk::audit::Actor::system("setup");
         let acme = crate::customers::customer_holding(&s, "ACME", &["192.0.2.0/24"]).await;
         let invited = accounts::create_portal_account(&s, &setup, acme, "pat", "Pat", None).await.unwrap();
         let expiry = invited.account.password_expires_at.unwrap();

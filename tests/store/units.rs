@@ -35,7 +35,7 @@ async fn desk(s: &Store) -> Desk {
     let mut people = Vec::new();
     for (name, role) in [("alex", Role::Analyst), ("morgan", Role::Manager), ("robin", Role::Manager)] {
         let password = format!("{name}-long-password");
-        let account = abusedesk::auth::accounts::create_account_with_password(s, &abusedesk::auth::Actor::system("test"), name, name, role, &password, false).await.unwrap();
+        let account = abusedesk::auth::accounts::create_account_with_password(s, &abusedesk::audit::Actor::system("test"), name, name, role, &password, false).await.unwrap();
         people.push(account.current_user());
     }
     let investigation = casework::open_investigation(s, &people[0], case).await.unwrap();
@@ -186,7 +186,7 @@ async fn a_case_is_closed_only_after_a_decision_and_lifting_a_suspension_needs_a
 async fn a_dispute_opened_while_an_approval_holds_the_case_waits_for_it() {
     on_each_backend(|s: Store| async move {
         let d = desk(&s).await;
-        let login = abusedesk::auth::accounts::create_portal_account(&s, &abusedesk::auth::Actor::system("test"), d.customer, "pat", "Pat", Some("pat-long-password")).await.unwrap();
+        let login = abusedesk::auth::accounts::create_portal_account(&s, &abusedesk::audit::Actor::system("test"), d.customer, "pat", "Pat", Some("pat-long-password")).await.unwrap();
         let pat = login.account.current_user();
         // An approval in progress holds the case (as `casework::review` does from its first read to commit).
         let mut approval = s.begin().await.unwrap();

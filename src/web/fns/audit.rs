@@ -42,7 +42,7 @@ pub async fn verify_audit() -> Result<String, AppError> {
     let user = crate::auth::require(&[Role::Admin])?;
     let state = super::app_state()?;
     // Recorded, with its own audit entry, for the front page's "audit chain verified".
-    let (check, _) = crate::audit::check::verify_and_record(&state.store, &crate::auth::Actor::user(&user)).await?;
+    let (check, _) = crate::audit::check::verify_and_record(&state.store, &crate::audit::Actor::user(&user)).await?;
     Ok(if check.intact {
         format!("The chain is intact: {} entries.", check.entries)
     } else {

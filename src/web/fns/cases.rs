@@ -17,7 +17,7 @@ pub async fn list_cases(query: String) -> Result<CasePage, AppError> {
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
     let filter = crate::domain::case::CaseFilter::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    Ok(crate::server::case_views::case_page(&state.store, &filter, crate::domain::case::CASE_PAGE_SIZE, crate::store::now()).await?)
+    Ok(crate::cases::views::case_page(&state.store, &filter, crate::domain::case::CASE_PAGE_SIZE, crate::store::now()).await?)
 }
 
 /// One case with its arithmetic, chart (`granularity`: hour, day or week) and reports.
@@ -26,7 +26,7 @@ pub async fn get_case(id: i64, granularity: String) -> Result<CaseDetail, AppErr
     crate::auth::require(STAFF)?;
     let state = super::app_state()?;
     let granularity = crate::triage::rates::Granularity::parse(&granularity).unwrap_or(crate::triage::rates::Granularity::Day);
-    crate::server::case_views::case_detail(&state.store, id, granularity, crate::store::now()).await.map_err(|e| match e {
+    crate::cases::views::case_detail(&state.store, id, granularity, crate::store::now()).await.map_err(|e| match e {
         crate::store::StoreError::NotFound => AppError::NotFound { what: format!("case {id}") }.with_response_status(),
         other => other.into(),
     })

@@ -18,7 +18,7 @@ fn decision_view(d: crate::store::DecisionRecord) -> crate::domain::casework::De
         id: d.decision_id,
         case_id: d.abuse_case_id,
         kind_label: DecisionKind::parse(&d.kind).map_or_else(|| d.kind.clone(), |k| k.label().to_owned()),
-        status: crate::casework::status_of(&d).code().to_owned(),
+        status: d.status().code().to_owned(),
         kind: d.kind,
         reason: d.reason,
         evidence: d.evidence,
@@ -40,7 +40,7 @@ pub async fn get_casework(case_id: i64) -> Result<CaseworkView, AppError> {
     let state = super::app_state()?;
     let store = &state.store;
     let items = store.checklist_items().await?;
-    let required: Vec<&str> = items.iter().filter(|i| i.required).map(|i| i.code.as_str()).collect();
+    let required = crate::casework::required_codes(&items);
     let investigations = store
         .case_investigations(case_id)
         .await?
@@ -186,7 +186,7 @@ pub async fn list_proposals() -> Result<Vec<ProposalView>, AppError> {
     let state = super::app_state()?;
     let store = &state.store;
     let items = store.checklist_items().await?;
-    let required: Vec<&str> = items.iter().filter(|i| i.required).map(|i| i.code.as_str()).collect();
+    let required = crate::casework::required_codes(&items);
     let now = crate::store::now();
     let mut out = Vec::new();
     for d in store.pending_proposals().await? {
@@ -199,8 +199,8 @@ pub async fn list_proposals() -> Result<Vec<ProposalView>, AppError> {
             .iter()
             .map(|i| crate::casework::facts(&i.findings, &i.answers))
             .collect();
-        let case = crate::server::case_views::case_rows(store, vec![record.clone()], now).await?.remove(0);
-        let detail = crate::server::case_views::case_detail(store, case_id, crate::triage::rates::Granularity::Day, now).await?;
+        let case = crate::cases::views::case_rows(store, vec![record.clone()], now).await?.remove(0);
+        let detail = crate::cases::views::case_detail(store, case_id, crate::triage::rates::Granularity::Day, now).await?;
         out.push(ProposalView {
             decision: decision_view(d),
             case,

@@ -57,8 +57,8 @@ pub async fn get_customer(id: i64) -> Result<CustomerDetail, AppError> {
     let assignments = state.store.customer_assignments(id, 200).await?;
     let reports = state.store.list_customer_reports(id, 200).await?;
     let now = crate::store::now();
-    let cases = crate::server::case_views::case_rows(&state.store, state.store.customer_cases(id, 200).await?, now).await?;
-    let chart_svg = crate::server::case_views::customer_chart(&state.store, id, &customer.account_ref, now).await?;
+    let cases = crate::cases::views::case_rows(&state.store, state.store.customer_cases(id, 200).await?, now).await?;
+    let chart_svg = crate::cases::views::customer_chart(&state.store, id, &customer.account_ref, now).await?;
     let portal_accounts = state.store.customer_accounts(id).await?.iter().map(|a| a.to_view()).collect();
     Ok(CustomerDetail {
         customer,
@@ -84,7 +84,7 @@ pub async fn invite_to_portal(
         crate::store::StoreError::NotFound => AppError::NotFound { what: format!("customer {customer_id}") }.with_response_status(),
         other => other.into(),
     })?;
-    let by = crate::auth::Actor::user(&staff);
+    let by = crate::audit::Actor::user(&staff);
     let issued = crate::auth::accounts::create_portal_account(&state.store, &by, customer_id, &username, &display_name, None).await?;
     tracing::info!(by = %staff.user_id, user.id = %issued.account.user_id, customer.id = customer_id, "portal account created");
     Ok(super::users::IssuedCredentials { username: issued.account.username, one_time_password: issued.one_time_password })

@@ -307,7 +307,7 @@ pub async fn add_manual_report(
     crate::intake::cases::place_messages(&state.store, &[message_id], crate::intake::cases::Recount::Now).await?;
     tracing::info!(by = %user.user_id, message.id = message_id, report.id = id, "report entered by hand");
     let detail = format!("report {id}: {source_ip} {report_type} at {incident_time}");
-    crate::casework::record_event(
+    crate::audit::record(
         &state.store,
         &user.username,
         "report.entered",

@@ -122,6 +122,6 @@ pub async fn save_template(kind: String, subject: String, body: String) -> Resul
     let state = super::app_state()?;
     let kind = Kind::parse(kind.trim()).ok_or_else(|| AppError::invalid("kind", "unknown notification").with_response_status())?;
     set_template(&state.store, kind, &Template { subject, body }).await?;
-    crate::casework::record_event(&state.store, &admin.username, "notify.template", kind.code(), "template saved").await?;
+    crate::audit::record(&state.store, &admin.username, "notify.template", kind.code(), "template saved").await?;
     Ok(())
 }

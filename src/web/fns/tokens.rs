@@ -51,7 +51,7 @@ pub async fn create_ingest_token(name: String, scope: String) -> Result<String, 
     let state = super::app_state()?;
     let scope = crate::auth::ingest_token::TokenScope::parse(scope.trim())
         .ok_or_else(|| AppError::invalid("scope", "a token either posts messages (ingest) or reads cases (read)"))?;
-    match crate::auth::ingest_token::create(&state.store, &crate::auth::Actor::user(&admin), &name, scope).await {
+    match crate::auth::ingest_token::create(&state.store, &crate::audit::Actor::user(&admin), &name, scope).await {
         Ok(issued) => {
             tracing::info!(by = %admin.user_id, token.id = issued.ingest_token_id, "ingest token created");
             Ok(issued.token)
@@ -70,7 +70,7 @@ pub async fn create_ingest_token(name: String, scope: String) -> Result<String, 
 pub async fn revoke_ingest_token(id: i64) -> Result<(), AppError> {
     let admin = crate::auth::require(&[Role::Admin])?;
     let state = super::app_state()?;
-    crate::auth::ingest_token::revoke(&state.store, &crate::auth::Actor::user(&admin), id).await?;
+    crate::auth::ingest_token::revoke(&state.store, &crate::audit::Actor::user(&admin), id).await?;
     tracing::info!(by = %admin.user_id, token.id = id, "ingest token revoked");
     Ok(())
 }

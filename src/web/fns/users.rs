@@ -33,7 +33,7 @@ pub async fn create_user(username: String, display_name: String, role: String) -
         return Err(AppError::invalid("role", message).with_response_status());
     }
     let state = super::app_state()?;
-    let by = crate::auth::Actor::user(&admin);
+    let by = crate::audit::Actor::user(&admin);
     let issued = crate::auth::accounts::create_account(&state.store, &by, &username, &display_name, role).await?;
     tracing::info!(by = %admin.user_id, user.id = %issued.account.user_id, %role, "account created");
     Ok(IssuedCredentials { username: issued.account.username, one_time_password: issued.one_time_password })
@@ -46,7 +46,7 @@ pub async fn set_user_role(user_id: i64, role: String) -> Result<(), AppError> {
     let role = parse_role(&role)?;
     let state = super::app_state()?;
     let target = crate::domain::ids::UserId(user_id);
-    crate::auth::accounts::set_role(&state.store, &crate::auth::Actor::user(&admin), target, role).await?;
+    crate::auth::accounts::set_role(&state.store, &crate::audit::Actor::user(&admin), target, role).await?;
     tracing::info!(by = %admin.user_id, user.id = %target, %role, "role changed");
     Ok(())
 }
@@ -57,7 +57,7 @@ pub async fn set_user_disabled(user_id: i64, disabled: bool) -> Result<(), AppEr
     let admin = crate::auth::require(&[Role::Admin])?;
     let state = super::app_state()?;
     let target = crate::domain::ids::UserId(user_id);
-    crate::auth::accounts::set_disabled(&state.store, &crate::auth::Actor::user(&admin), target, disabled).await?;
+    crate::auth::accounts::set_disabled(&state.store, &crate::audit::Actor::user(&admin), target, disabled).await?;
     tracing::info!(by = %admin.user_id, user.id = %target, disabled, "account access changed");
     Ok(())
 }
@@ -67,7 +67,7 @@ pub async fn set_user_disabled(user_id: i64, disabled: bool) -> Result<(), AppEr
 pub async fn reset_user_password(user_id: i64) -> Result<IssuedCredentials, AppError> {
     let admin = crate::auth::require(&[Role::Admin])?;
     let state = super::app_state()?;
-    let by = crate::auth::Actor::user(&admin);
+    let by = crate::audit::Actor::user(&admin);
     let issued = crate::auth::accounts::reset_password(&state.store, &by, crate::domain::ids::UserId(user_id)).await?;
     tracing::info!(by = %admin.user_id, user.id = %issued.account.user_id, "password reset");
     Ok(IssuedCredentials { username: issued.account.username, one_time_password: issued.one_time_password })

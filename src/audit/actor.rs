@@ -1,5 +1,5 @@
-//! Who makes a change to an account or an API token, as the audit log names them. Every account and token
-//! operation takes one, so no caller can change an account without saying who did it.
+//! Who makes a change, as the audit log names them. Every account and token operation takes one, so no
+//! caller can change an account without saying who did it.
 
 use crate::domain::ids::UserId;
 use crate::domain::user::CurrentUser;
