@@ -213,6 +213,26 @@ async fn home_pages(name: &str, store: &Store, now: DateTime<Utc>) {
         let t = time(21, || home_views::home(store, &user, false, now)).await;
         println!("{name}: {role} front page: median {:.1} ms", t.as_secs_f64() * 1e3);
     }
+    tile_queries(name, store, now).await;
+}
+
+/// The front page's costliest queries one by one (the case tiles, each the count of its queue), so a page
+/// over its budget shows which of them to look at.
+async fn tile_queries(name: &str, store: &Store, now: DateTime<Utc>) {
+    use abusedesk::domain::home::{case_tiles, manager_case_tile};
+    let mut parts = Vec::new();
+    for (key, _, filter) in case_tiles("alex").into_iter().chain([manager_case_tile()]) {
+        let t = time(11, || store.count_cases(&filter, now)).await;
+        parts.push(format!("{key} {:.1}", t.as_secs_f64() * 1e3));
+    }
+    let t = time(11, || store.list_unattributed(0, 0)).await;
+    parts.push(format!("unattributed {:.1}", t.as_secs_f64() * 1e3));
+    let t = time(11, || store.oldest_open_case()).await;
+    parts.push(format!("oldest_open {:.1}", t.as_secs_f64() * 1e3));
+    let since = (now - chrono::Duration::days(31)).date_naive();
+    let t = time(11, || store.decisions_since(since.and_hms_opt(0, 0, 0).unwrap().and_utc())).await;
+    parts.push(format!("decisions_since {:.1}", t.as_secs_f64() * 1e3));
+    println!("{name}: front page queries, median ms: {}", parts.join(", "));
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]

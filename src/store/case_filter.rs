@@ -140,7 +140,8 @@ impl Store {
                 RateLine::Block => ("block_per_thousand", Threshold::default().block_per_thousand),
             };
             let default = next(&mut args, Arg::Number(default));
-            conditions.push(rate_condition(&since, column, &default));
+            let at = next(&mut args, Arg::Time(now));
+            conditions.push(rate_condition(&since, column, &default, &at));
         }
         if filter.uninvestigated {
             conditions
@@ -176,14 +177,16 @@ impl Store {
 /// (`cases::views`): unique complaints since `$2` (7 days ago) per 1,000 messages its address sent
 /// on days since `since`, against the type's `column` in `rate_threshold`, else `default`. Only addresses
 /// with sending volume that week can have a rate, so the cases are found from the volume's day index and
-/// the case address index, and each is counted through the report index; a zero volume has no rate. The
-/// arithmetic is in double precision on both databases, as in Rust, so a rate exactly on the line
-/// compares the same everywhere.
-fn rate_condition(since: &str, column: &str, default: &str) -> String {
+/// the case address index; the complaints are the case's kept week count when it holds at `at` (taken
+/// before, lapsing after: store::trends), else counted through the report index. A zero volume has no
+/// rate. The arithmetic is in double precision on both databases, as in Rust, so a rate exactly on the
+/// line compares the same everywhere.
+fn rate_condition(since: &str, column: &str, default: &str, at: &str) -> String {
     format!(
         "c.source_ip in (select v.source_ip from sending_volume v where v.day >= {since}) \
-         and cast((select count(*) from report r where r.abuse_case_id = c.abuse_case_id \
-             and r.unique_in_case = $3 and r.incident_time >= $2) as double precision) \
+         and cast((case when c.trend_until > {at} and c.trend_from <= {at} then c.week_unique else \
+             (select count(*) from report r where r.abuse_case_id = c.abuse_case_id \
+             and r.unique_in_case = $3 and r.incident_time >= $2) end) as double precision) \
            * cast(1000 as double precision) \
            / nullif(cast((select sum(v.messages) from sending_volume v where v.source_ip = c.source_ip \
              and v.day >= {since}) as double precision), 0) \

@@ -1,8 +1,10 @@
 //! Kept case trends: each recount stores its case's trend (unique complaints of the last
 //! [`TREND_DAYS`] days against the days before, the rule of [`trend_of`]) with the instant until which it
-//! holds ([`trend_valid_until`]). The queue's "rising" filter and the front page's rising tile read the
-//! trend from an index while it holds and judge a case from its reports once it may have changed, so a
-//! count is always what the queue rows show; `serve` refreshes the lapsed ones now and then
+//! holds ([`trend_valid_until`]), and beside it that window's unique complaints (`week_unique`) with the
+//! instant they were taken (`trend_from`). The queue's "rising" filter and the front page's rising tile
+//! read the trend from an index while it holds, the rate filters and tiles read the week count between
+//! `trend_from` and `trend_until`, and both judge a case from its reports otherwise, so a count is always
+//! what the queue rows show; `serve` refreshes the lapsed ones now and then
 //! ([`Store::refresh_lapsed_trends`]) to keep that set small.
 
 use chrono::{DateTime, Duration, Utc};
@@ -28,9 +30,19 @@ pub(super) fn window_starts(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>
     (now - Duration::days(TREND_DAYS), now - Duration::days(2 * TREND_DAYS))
 }
 
-/// The trend to keep and until when it holds.
-pub(super) fn judge((recent, earlier, recent_first, earlier_first): WindowRow) -> (&'static str, DateTime<Utc>) {
-    (trend_of(earlier, recent), trend_valid_until(recent_first, earlier_first))
+/// What a recount keeps of a case's windows: its trend, its unique complaints of the last window (the rate
+/// filters' numerator), and until when both hold.
+pub(super) struct Kept {
+    pub trend: &'static str,
+    pub week_unique: i64,
+    pub until: DateTime<Utc>,
+}
+
+/// The trend and week count to keep and until when they hold: the count changes with no write only when
+/// its earliest complaint leaves the window, which [`trend_valid_until`] already bounds.
+pub(super) fn judge((recent, earlier, recent_first, earlier_first): WindowRow) -> Kept {
+    let until = trend_valid_until(recent_first, earlier_first);
+    Kept { trend: trend_of(earlier, recent), week_unique: recent, until }
 }
 
 /// The live rule of a rising case in SQL, for a case `c` whose kept trend has lapsed: the same counts as
@@ -56,7 +68,8 @@ impl Store {
         const LAPSED: &str = "select abuse_case_id from abuse_case where trend_until <= $1 \
             order by trend_until limit $2";
         const LOCK: &str = "update abuse_case set trend_until = trend_until where abuse_case_id = $1";
-        const STORE: &str = "update abuse_case set trend = $2, trend_until = $3 where abuse_case_id = $1";
+        const STORE: &str = "update abuse_case set trend = $2, trend_until = $3, week_unique = $4, \
+            trend_from = $5 where abuse_case_id = $1";
         let ids: Vec<i64> =
             on_backend!(self, |pool| sqlx::query_scalar(LAPSED).bind(now).bind(limit).fetch_all(pool).await?);
         let (week, fortnight) = window_starts(now);
@@ -66,8 +79,10 @@ impl Store {
                 sqlx::query(LOCK).bind(id).execute(&mut *tx).await?;
                 let row: WindowRow =
                     sqlx::query_as(WINDOWS).bind(id).bind(week).bind(true).bind(fortnight).fetch_one(&mut *tx).await?;
-                let (trend, until) = judge(row);
-                sqlx::query(STORE).bind(id).bind(trend).bind(until).execute(&mut *tx).await?;
+                let kept = judge(row);
+                let store =
+                    sqlx::query(STORE).bind(id).bind(kept.trend).bind(kept.until).bind(kept.week_unique).bind(now);
+                store.execute(&mut *tx).await?;
                 tx.commit().await?;
             });
         }

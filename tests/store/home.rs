@@ -143,12 +143,24 @@ async fn rising_and_rate_filters_count_what_the_queue_rows_say_at_any_hour() {
             assert_eq!(at_or_over, if line == RateLine::Warn { want + blocked } else { want }, "{line:?}");
             assert_eq!(want, 1, "one case at {flag}");
         }
-        // `serve` refreshes lapsed trends; the count does not change, only where it is read from.
+        // `serve` refreshes lapsed trends and week counts; no count changes, only where it is read from
+        // (the kept values, where the reports were counted before).
         let later = now + Duration::days(8);
-        let before = s.count_cases(&rising, later).await.unwrap();
+        let rates = |line| CaseFilter { rate: Some(line), ..open.clone() };
+        let counts = |at| {
+            let (s, rising, warn, block) = (s.clone(), rising.clone(), rates(RateLine::Warn), rates(RateLine::Block));
+            async move {
+                let mut out = Vec::new();
+                for f in [&rising, &warn, &block] {
+                    out.push(s.count_cases(f, at).await.unwrap());
+                }
+                out
+            }
+        };
+        let before = counts(later).await;
         assert!(s.refresh_lapsed_trends(later, 1_000).await.unwrap() > 0);
         assert_eq!(s.refresh_lapsed_trends(later, 1_000).await.unwrap(), 0, "nothing lapsed twice");
-        assert_eq!(s.count_cases(&rising, later).await.unwrap(), before);
+        assert_eq!(counts(later).await, before, "rising, warn, block after the refresh");
         // The manager's tile: over the block line and not investigated. Opening an investigation takes
         // the case off it, and off nothing else.
         let block = CaseFilter { rate: Some(RateLine::Block), ..open.clone() };
