@@ -106,8 +106,22 @@ fn context(line: &str, at: usize) -> (Vec<String>, bool) {
     });
     // The last five tokens, each read as its words ("IP-Adresse" → ip, adresse; "bad.example" one token).
     let tokens: Vec<&str> = before.split_whitespace().collect();
-    let last = tokens.get(tokens.len().saturating_sub(5)..).unwrap_or_default().iter().flat_map(|t| words(t)).collect();
+    // A host name's labels are no words: "relay.host.example [A]" does not say "host".
+    let last = tokens
+        .get(tokens.len().saturating_sub(5)..)
+        .unwrap_or_default()
+        .iter()
+        .filter(|t| !is_domain_like(t))
+        .flat_map(|t| words(t))
+        .collect();
     (last, host_before)
+}
+
+/// A token that is a host name (`mx1.host.example`, `(relay.example`): a dot between two letters or
+/// digits. A sentence's full stop ("attacker.") is not one.
+fn is_domain_like(token: &str) -> bool {
+    let t = token.trim_matches(|c: char| !c.is_alphanumeric());
+    t.as_bytes().windows(3).any(|w| matches!(w, [a, b'.', c] if a.is_ascii_alphanumeric() && c.is_ascii_alphabetic()))
 }
 
 /// Addresses that are part of something else: a URL's query (`ver=6.26.1.0`), a range (`A - B`), or a
@@ -126,7 +140,16 @@ fn is_part_of_something_else(line: &str, at: usize, written: usize) -> bool {
             .strip_suffix(['-', '–'])
             .is_some_and(|b| b.trim_end().rsplit(char::is_whitespace).next().and_then(text::exact_ip).is_some());
     let hop_number = line.split_whitespace().next().is_some_and(|t| t.bytes().all(|b| b.is_ascii_digit()));
+    // A Received header's hop, pasted and re-wrapped so its "Received:" is on an earlier line:
+    // "relay.example (A) by …", "(relay.example [A]) with ESMTPS …".
+    let closed = after.trim_start_matches([')', ']']);
+    let next_word = closed.split_whitespace().next().unwrap_or_default().to_ascii_lowercase();
+    let received_hop = closed.len() < after.len() && matches!(next_word.as_str(), "by" | "with");
+    // "resolves to A (legitimate IP)": the genuine site, named to contrast with the reported one.
+    let legitimate = closed.len() == after.len() && after.to_ascii_lowercase().starts_with("(legitimate");
     in_query
+        || received_hop
+        || legitimate
         || range
         || (hop_number && before.trim_end().ends_with('('))
         || before.to_ascii_lowercase().contains("received:")
@@ -155,7 +178,8 @@ fn names_other_side(w: &[String]) -> bool {
         matches!(p.first().map(String::as_str), Some("were" | "was" | "been" | "being"))
             && matches!(p.get(1).map(String::as_str), Some("attacked" | "targeted" | "scanned" | "hit" | "affected"))
     });
-    passive || w.iter().any(|x| NOT_A_SOURCE_LIST.contains(&x.as_str()) || x == "targeting")
+    // "ours": "the following IP addresses of ours" are the reporter's.
+    passive || w.iter().any(|x| NOT_A_SOURCE_LIST.contains(&x.as_str()) || x == "targeting" || x == "ours")
 }
 
 /// Whether a line ending in `:` (with the sentence it ends) introduces a list of the other side's
@@ -226,7 +250,9 @@ pub(crate) fn in_text(body: &str) -> Vec<Mention> {
         // A WHOIS paste flattened onto one line (an HTML mail) is still one.
         let whois_inline = ["inetnum:", "inet6num:", "netrange:", "nethandle:"].iter().any(|w| lower.contains(w));
         // Items under a line that introduces targets, up to a blank line or the next list.
-        let a_target = in_targets && !lower.is_empty() && !introduces_list(line);
+        // Blank lines between the items ("A\n\nB\n\nC", how HTML paragraphs come out) do not end it.
+        let spaced_item = lower.is_empty() && lines.get(i).and_then(|l| list_item(l)).is_some();
+        let a_target = in_targets && (!lower.is_empty() || spaced_item) && !introduces_list(line);
         in_targets = a_target || introduces_other_side(&lines, i - 1);
         if in_whois || whois_inline || a_target || HEADER_LINES.iter().any(|h| lower.starts_with(h)) {
             continue;
@@ -246,11 +272,19 @@ pub(crate) fn in_text(body: &str) -> Vec<Mention> {
             let bare = line.trim().trim_matches(['(', ')', '[', ']', ' ']);
             let previous = lines.get(i - 2).map(|l| l.trim()).unwrap_or_default();
             let after_url = line.trim_start().starts_with(['(', '[']) && previous.contains("://");
-            if let Some(ip) = text::exact_ip(bare).filter(|ip| after_url && text::is_global(*ip)) {
+            // Or the address alone under the reported host or URL alone: "img.bad.example" then "198.51.100.7".
+            let host_alone = !previous.contains(char::is_whitespace) && is_domain_like(previous);
+            let under_host = host_alone && text::exact_ip(line.trim()).is_some();
+            if let Some(ip) = text::exact_ip(bare).filter(|ip| (after_url || under_host) && text::is_global(*ip)) {
                 here.push(Mention { ip, port: None, line: format!("{previous} {}", line.trim()) });
             }
         }
+        // A line that itself introduces the other side's addresses introduces no list of sources, whatever
+        // else it says ("… hit the following IP addresses of ours:").
+        let own = words(&lower);
+        let of_other_side = lower.ends_with(':') && names_addresses(&own) && names_other_side(&own);
         if here.is_empty()
+            && !of_other_side
             && (introduces_list(line)
                 || lower.ends_with(':') && says_source(&words(&lower))
                 || lower.ends_with(':') && introduces_list(&paragraph_ending_at(&lines, i - 1)))
@@ -262,11 +296,15 @@ pub(crate) fn in_text(body: &str) -> Vec<Mention> {
             }
             // Under a label, the reported host's name may come first ("Infringer details:", "bad.example",
             // then its address).
-            if lower.ends_with(':')
-                && lines.get(j).is_some_and(|l| is_host_name(l))
-                && lines.get(j + 1).and_then(|l| list_item(l)).is_some()
-            {
-                j += 1;
+            if lower.ends_with(':') && lines.get(j).is_some_and(|l| is_host_name(l)) {
+                // Blank lines may stand between the name and its address.
+                let mut k = j + 1;
+                while lines.get(k).is_some_and(|l| l.trim().is_empty()) && k < j + 3 {
+                    k += 1;
+                }
+                if lines.get(k).and_then(|l| list_item(l)).is_some() {
+                    j = k;
+                }
             }
             while let Some(item) = lines.get(j).and_then(|l| list_item(l).map(|f| (l, f))) {
                 here.push(Mention { ip: item.1.ip, port: item.1.port, line: item.0.trim().to_owned() });
@@ -297,6 +335,16 @@ fn log_ip(line: &str) -> Option<text::FoundIp> {
             return Some(f);
         }
     }
+    // A web server's access log (Common/Combined Log Format): "[vhost] CLIENT - user [10/Oct/2020:13:55:36 …".
+    let head: Vec<&str> = line.split_whitespace().take(5).collect();
+    for k in 0..2 {
+        let stamp = head.get(k + 3).is_some_and(|s| s.starts_with('[') && s.contains('/') && s.contains(':'));
+        if stamp && head.get(k + 1) == Some(&"-") {
+            if let Some(ip) = head.get(k).and_then(|t| text::exact_ip(t)).filter(|ip| text::is_global(*ip)) {
+                return Some(text::FoundIp { ip, port: None });
+            }
+        }
+    }
     // "sshd[1]: Failed password for root from 8.8.4.4 port 22", "named[1]: client 8.8.4.4#53",
     // "host.example[8.8.4.4]" after "connect from".
     let tokens: Vec<&str> = line.split_whitespace().collect();
@@ -305,7 +353,20 @@ fn log_ip(line: &str) -> Option<text::FoundIp> {
         let prev = k.checked_sub(1).and_then(|p| tokens.get(p)).map(|p| p.to_ascii_lowercase());
         let candidate = match (prev.as_deref(), next.as_deref()) {
             (Some("from"), Some("port")) => text::exact_ip(t),
+            // qmail/relaylock and others: "mail from 8.8.4.4:47504 (host.example)".
+            (Some("from"), _) if t.matches(':').count() == 1 => {
+                t.split_once(':').filter(|(_, p)| p.parse::<u16>().is_ok()).and_then(|(a, _)| text::exact_ip(a))
+            }
             (Some("client"), _) if t.contains('#') => t.split('#').next().and_then(text::exact_ip),
+            // "SMTP connect from host.example [8.8.4.4]" (not a Received header, whose hop it would be).
+            (Some(_), _)
+                if t.starts_with('[')
+                    && k >= 2
+                    && tokens.get(k - 2).is_some_and(|f| f.eq_ignore_ascii_case("from"))
+                    && !lower.trim_start().starts_with("received:") =>
+            {
+                text::exact_ip(t.trim_start_matches('[').trim_end_matches(']'))
+            }
             (Some("from"), _) if t.ends_with(']') && t.contains('[') => {
                 t.rsplit('[').next().map(|v| v.trim_end_matches(']')).and_then(text::exact_ip)
             }
@@ -378,6 +439,31 @@ mod tests {
     }
 
     #[test]
+    fn pasted_hops_cut_addresses_and_lists_of_ours() {
+        let rewrapped = "Received: from relay.host.example\n(relay.host.example [8.8.4.4])\n by mx.example\n";
+        assert!(ips(rewrapped).is_empty(), "a host name's labels are not the word 'host'");
+        let exchange = "Received: from a.corp.example (9.9.9.9) by\n\nb.corp.example (8.8.4.4) with Microsoft SMTP\n";
+        assert!(ips(exchange).is_empty(), "a re-wrapped Exchange hop");
+        let soft_break = "Attacking IP: 9.9.9.1=\n9\nIP address: 8.8.4.4\n";
+        assert_eq!(ips(soft_break), ["8.8.4.4"], "9.9.9.19 cut by an undecoded soft line break is no address");
+        let ours = "It appeared to hit the following IP addresses of ours:\n\n8.8.4.4 or 8.8.8.8\n\n9.9.9.9\n\nBye\n";
+        assert!(ips(ours).is_empty(), "the reporter's own hosts, one every other line");
+        let contrast = "It resolves to 8.8.4.4 (fraudulent IP)\nIt resolves to 9.9.9.9(Legitimate IP)\n";
+        assert_eq!(ips(contrast), ["8.8.4.4"]);
+        assert_eq!(ips("Hosted at phish.example (8.8.4.4) since Monday\n"), ["8.8.4.4"]);
+    }
+
+    #[test]
+    fn an_address_under_its_host_or_url() {
+        let under_host = "[URL]\nhttps://img.bad.example/a.jpg\n\nimg.bad.example\n8.8.4.4\nSome Host Inc.\n";
+        assert_eq!(ips(under_host), ["8.8.4.4"]);
+        assert_eq!(ips("Location of the material:\nhttp://bad.example:8080/get.php?x=1\n8.8.4.4\n"), ["8.8.4.4"]);
+        assert_eq!(ips("Infringer Details:\nBAD.EXAMPLE\n\n\n8.8.4.4\n - Some Host, LLC.\n"), ["8.8.4.4"]);
+        assert!(ips("Kind regards\n8.8.4.4\n").is_empty(), "under words, an address says nothing");
+        assert!(ips("Regards.\n8.8.4.4\n").is_empty(), "a full stop is no host name");
+    }
+
+    #[test]
     fn daemon_log_lines() {
         let ssh = "Jan  3 04:05:06 host sshd[42]: Failed password for root from 8.8.4.4 port 50022 ssh2";
         assert_eq!(log_ip(ssh).map(|f| f.ip.to_string()), Some("8.8.4.4".to_owned()));
@@ -386,5 +472,14 @@ mod tests {
         let postfix = "postfix/smtpd[1]: connect from unknown[9.9.9.9]";
         assert_eq!(log_ip(postfix).map(|f| f.ip.to_string()), Some("9.9.9.9".to_owned()));
         assert!(log_ip("mail from 8.8.4.4 yesterday").is_none());
+        let qmail = "relaylock: mail from 8.8.4.4:47504 (host.example)";
+        assert_eq!(log_ip(qmail).map(|f| f.ip.to_string()), Some("8.8.4.4".to_owned()));
+        let access = r#"shop.example 9.9.9.9 - - [08/Aug/2020:07:12:51 +0200] "POST /wp-login.php HTTP/1.1" 200 3830"#;
+        assert_eq!(log_ip(access).map(|f| f.ip.to_string()), Some("9.9.9.9".to_owned()));
+        let auth = "smtp_auth[1]: FAILED: a@example.org - password incorrect from dyn-1.isp.example [8.8.4.4]";
+        assert_eq!(log_ip(auth).map(|f| f.ip.to_string()), Some("8.8.4.4".to_owned()));
+        assert!(log_ip("Received: from mx.example [8.8.4.4] by us").is_none());
+        let plain = r#"9.9.9.9 - admin [08/Aug/2020:07:12:51 +0200] "GET / HTTP/1.1" 200 12"#;
+        assert_eq!(log_ip(plain).map(|f| f.ip.to_string()), Some("9.9.9.9".to_owned()));
     }
 }

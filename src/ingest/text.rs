@@ -62,7 +62,11 @@ pub(crate) fn find_ips(text: &str) -> Vec<FoundIp> {
         let unlabelled = token
             .rfind(|c: char| c.is_ascii_alphabetic() && !c.is_ascii_hexdigit())
             .map(|i| token.get(i + 1..).unwrap_or_default().trim_start_matches(':'));
-        let parsed = token_ip(token).or_else(|| unlabelled.and_then(token_ip));
+        // "192.0.2.1=" at a line's end is a quoted-printable soft line break left undecoded: the address
+        // goes on on the next line ("192.0.2.1=" "9"), so what is written here is not it.
+        let after = tail.get(len..).unwrap_or_default();
+        let cut = after.strip_prefix('=').is_some_and(|a| a.is_empty() || a.starts_with(['\n', '\r']));
+        let parsed = if cut { None } else { token_ip(token).or_else(|| unlabelled.and_then(token_ip)) };
         if let Some(mut ip) = parsed {
             if ip.port.is_none() && ip.ip.is_ipv6() {
                 ip.port = port_after_bracket;
@@ -259,6 +263,8 @@ mod tests {
     #[test]
     fn things_that_are_not_addresses() {
         assert!(ips("18:13:36 a::b be:ef 00:11:22:33:44:55 1.2.3 2.8.14 x.x.x.x 999.1.1.1 std::net").is_empty());
+        // An undecoded quoted-printable soft line break cuts 192.0.2.17 into "192.0.2.1=" and "7".
+        assert_eq!(ips("attack at 192.0.2.1=\n7 and IP=192.0.2.5"), ["192.0.2.5"]);
     }
 
     #[test]

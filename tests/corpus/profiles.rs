@@ -75,3 +75,21 @@ fn govcert_ch_takes_the_client_column_of_its_feed_never_the_sinkhole() {
     assert_eq!(parsed.reports[0].source_ip, ip("91.121.87.10"));
     assert!(parsed.reports.iter().all(|r| r.source_ip != ip("185.220.101.4")), "the ServerIP column is the sinkhole");
 }
+
+#[test]
+fn circl_takes_each_address_announced_under_a_reported_site_never_documentation_space() {
+    let name = "abusedesk/profile-circl.eml";
+    let parsed = parse(name, Format::Profile, 2);
+    let want = Want {
+        ty: ReportType::Phishing,
+        role: ReportRole::Source,
+        ip: "8.8.4.4",
+        port: None,
+        time: None,
+        reporter: "CIRCL",
+        reference: None,
+        complainant: None,
+    };
+    check(name, &parsed.reports[0], &want);
+    assert_eq!(parsed.reports[1].source_ip, ip("9.9.9.9"), "203.0.113.9 is documentation space");
+}
