@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::net::IpAddr;
 
 use super::mime::{self, Mail};
-use super::{html, text};
+use super::text;
 
 /// At most this many candidates are listed; the rest are counted.
 const MAX_LISTED: usize = 12;
@@ -40,9 +40,8 @@ pub(crate) fn describe(mail: &Mail<'_>) -> Option<String> {
         add(f.ip, "Subject".to_owned());
     }
     for (i, leaf) in mail.leaves.iter().enumerate() {
-        let Some(t) = leaf.text() else { continue };
-        let t = if leaf.content_type == "text/html" { html::to_text(&t) } else { t.into_owned() };
-        let t = text::refang(&t).into_owned();
+        let Some(t) = leaf.readable() else { continue };
+        let t = text::refang(&t);
         for (n, line) in t.lines().enumerate() {
             for f in text::find_ips(line) {
                 add(f.ip, format!("part {} line {}: \"{}\"", i + 1, n + 1, excerpt(line)));

@@ -92,7 +92,14 @@ fn render(html: &str, cells_inline: bool) -> String {
     // Entities are decoded here, a run of text at a time (none spans a tag), so `&#10;` is a line break
     // only where a source line break would be one.
     fn push_text(out: &mut String, text: &str, pre: usize) {
-        let text = decode_entities(text);
+        // Most runs have no entity: they are not copied to be decoded.
+        let decoded;
+        let text = if text.contains('&') {
+            decoded = decode_entities(text);
+            decoded.as_str()
+        } else {
+            text
+        };
         if pre > 0 {
             out.push_str(&text.replace('\r', "").replace('\n', "\u{1}"));
         } else {
@@ -111,19 +118,22 @@ fn render(html: &str, cells_inline: bool) -> String {
         let tag = tail.get(..gt).unwrap_or_default();
         rest = tail.get(gt + 1..).unwrap_or_default();
         let closing = tag.starts_with('/');
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
+        let named = tag.trim_start_matches('/');
+        let named = named.get(..named.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(named.len()));
+        let named = named.unwrap_or_default();
+        // Copied only when it has capitals (every tag comes here).
+        let name: std::borrow::Cow<'_, str> = if named.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(named.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(named)
+        };
         if let Some(skipped) = skipping {
             if closing && name == skipped {
                 skipping = None;
             }
             continue;
         }
-        match name.as_str() {
+        match &*name {
             "script" if !closing => skipping = Some("script"),
             "style" if !closing => skipping = Some("style"),
             "head" if !closing => skipping = Some("head"),

@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use super::mentions::{self, Mention};
 use super::mime::{self, Mail};
 use super::model::{Format, ParsedMessage, ParsedReport, ReportRole, ReportType};
-use super::{autoreply, classify, dates, html, reporter, text};
+use super::{autoreply, classify, dates, reporter, text};
 
 /// Labels of a report's time, in order of preference.
 const TIME_LABELS: &[&str] = &[
@@ -99,8 +99,7 @@ fn body_texts(mail: &Mail<'_>) -> Vec<String> {
         .filter(|leaf| !matches!(leaf.body, mime::Body::Message(_)))
         .chain(forwarded.collect::<Vec<_>>().iter())
         .filter_map(|leaf| {
-            let t = leaf.text()?;
-            let t = if leaf.content_type == "text/html" { html::to_text(&t) } else { t.into_owned() };
+            let t = leaf.readable()?;
             Some(text::refang(&text::unquote(&t)).into_owned())
         })
         .collect()

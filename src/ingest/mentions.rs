@@ -162,9 +162,12 @@ const NOT_A_SOURCE_LIST: &[&str] =
 /// Whether a line introduces a list of addresses ("…the following IP addresses:", "IPs listed to the RBL",
 /// "The following systems have attacked our systems:" lists the attackers, whoever "our" is).
 fn introduces_list(line: &str) -> bool {
-    let w = words(line);
+    // Asked of every line: the cheap test of its end first, the words only where it passes.
     let ends = line.trim_end().ends_with([':', '.']) || line.trim().starts_with("--");
-    ends && names_addresses(&w) && !names_other_side(&w)
+    ends && {
+        let w = words(line);
+        names_addresses(&w) && !names_other_side(&w)
+    }
 }
 
 fn names_addresses(w: &[String]) -> bool {

@@ -12,24 +12,24 @@ use chrono::{DateTime, Utc};
 use mail_parser::{Header, HeaderValue, Message, MessageParser, MimeHeaders, PartType};
 
 use super::budget::{Budget, Meter};
-use super::dates;
+use super::{dates, html};
 use super::zipped::Archive;
 
 /// Line endings become LF (real reports mix CRLF, LF and bare CR, even within one message) and a
 /// leading mbox `From ` envelope line is dropped, so that mail-parser sees an ordinary header block.
 pub(crate) fn normalize(raw: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(raw.len());
-    let mut bytes = raw.iter().copied().peekable();
-    while let Some(b) = bytes.next() {
-        if b == b'\r' {
-            if bytes.peek() == Some(&b'\n') {
-                bytes.next();
-            }
-            out.push(b'\n');
-        } else {
-            out.push(b);
+    // Copied a line's run at a time (a byte at a time cost more than reading the MIME structure).
+    let mut rest = raw;
+    while let Some(cr) = rest.iter().position(|&b| b == b'\r') {
+        out.extend_from_slice(rest.get(..cr).unwrap_or_default());
+        out.push(b'\n');
+        rest = rest.get(cr + 1..).unwrap_or_default();
+        if rest.first() == Some(&b'\n') {
+            rest = rest.get(1..).unwrap_or_default();
         }
     }
+    out.extend_from_slice(rest);
     let start = out.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(out.len());
     out.drain(..start);
     if out.starts_with(b"From ") || out.starts_with(b">From ") {
@@ -157,6 +157,8 @@ pub(crate) struct Leaf<'a> {
     pub undecoded_qp: bool,
     /// [`Leaf::text`], once asked.
     text: OnceCell<Option<Cow<'a, str>>>,
+    /// An HTML part rendered as text by [`Leaf::readable`], once asked (several parsers read it).
+    rendered: OnceCell<Option<String>>,
 }
 
 /// Soft line breaks and `=XX` escapes still in a text part said to be quoted-printable.
@@ -186,6 +188,15 @@ impl<'a> Leaf<'a> {
             Some(Cow::Owned(t)) => Some(Cow::Owned(t.clone())),
             None => None,
         }
+    }
+
+    /// The part as a person reads it: an HTML part as text (`html::to_text`), any other as [`Leaf::text`].
+    pub fn readable(&self) -> Option<Cow<'_, str>> {
+        if self.content_type != "text/html" {
+            return self.text();
+        }
+        let rendered = self.rendered.get_or_init(|| self.text().map(|t| html::to_text(&t)));
+        rendered.as_deref().map(Cow::Borrowed)
     }
 
     /// The raw bytes of a non-message part.
@@ -226,7 +237,8 @@ pub(crate) fn leaves<'a>(msg: &'a Message<'a>) -> Vec<Leaf<'a>> {
             let filename = part.attachment_name().map(str::to_owned);
             let undecoded_qp = matches!(body, Body::Text(t) if looks_undecoded_qp(t))
                 && part.content_transfer_encoding().is_some_and(|e| e.eq_ignore_ascii_case("quoted-printable"));
-            Some(Leaf { content_type, filename, body, undecoded_qp, text: OnceCell::new() })
+            let (text, rendered) = (OnceCell::new(), OnceCell::new());
+            Some(Leaf { content_type, filename, body, undecoded_qp, text, rendered })
         })
         .collect()
 }

@@ -151,7 +151,11 @@ fn tables<'t>(text: &'t str, meter: &Meter) -> Vec<Found<'t>> {
         if meter.is_over() {
             break;
         }
-        // Most lines are prose: only a line naming an address column can be a header (cheap test first).
+        // Most lines are prose: only a line with a delimiter naming an address column can be a header (the
+        // cheapest test first).
+        if !DELIMITERS.iter().any(|d| line.as_bytes().contains(d)) {
+            continue;
+        }
         let lower = line.to_ascii_lowercase();
         let could_be_header =
             ["ip", "addr", "src", "source", "host", "attacker", "offend", "infected"].iter().any(|w| lower.contains(w));
@@ -263,7 +267,7 @@ pub(crate) fn parse(mail: &Mail<'_>) -> Option<ParsedMessage> {
             sources.extend(entries.map(|e| (Some(e.name.clone()), String::from_utf8_lossy(&e.data).into_owned())));
         } else if let Some(t) = leaf.text() {
             if leaf.content_type == "text/html" {
-                sources.push((leaf.filename.clone(), super::html::to_text(&t)));
+                sources.push((leaf.filename.clone(), leaf.readable().unwrap_or_default().into_owned()));
                 if t.contains("<p") || t.contains("<P") || t.contains("<br") || t.contains("<div") {
                     sources.push((leaf.filename.clone(), super::html::to_table_text(&t)));
                 }

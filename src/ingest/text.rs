@@ -53,6 +53,12 @@ pub(crate) fn find_ips(text: &str) -> Vec<FoundIp> {
         let tail = rest.get(start..).unwrap_or_default();
         let len = tail.find(|c| !is_ip_char(c)).unwrap_or(tail.len());
         let token = tail.get(..len).unwrap_or_default();
+        // Most tokens are words: an address has a digit and a '.' or ':' (so has any part of the token).
+        let bytes = token.as_bytes();
+        if !(bytes.iter().any(u8::is_ascii_digit) && bytes.iter().any(|&b| b == b'.' || b == b':')) {
+            rest = tail.get(len.max(1)..).unwrap_or_default();
+            continue;
+        }
         // "[ipv6]:port"
         let port_after_bracket = tail.get(len..).and_then(|t| t.strip_prefix("]:")).and_then(|t| {
             let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());

@@ -51,34 +51,28 @@ fn run_end(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>, start: us
     end
 }
 
+/// Full month names (and `sept`) accepted besides the three-letter forms.
+const FULL_MONTHS: [&str; 12] = [
+    "january", "february", "march", "april", "june", "july", "august", "september", "sept", "october", "november",
+    "december",
+];
+
+// Compared without a lower-case copy: every word of every scanned line comes here.
 fn month_of(word: &str) -> Option<u32> {
-    let w = word.to_ascii_lowercase();
-    let prefix = w.get(..3)?;
-    let full_ok = matches!(
-        w.as_str(),
-        "january"
-            | "february"
-            | "march"
-            | "april"
-            | "june"
-            | "july"
-            | "august"
-            | "september"
-            | "sept"
-            | "october"
-            | "november"
-            | "december"
-    );
-    if w.len() != 3 && !full_ok {
+    let prefix = word.get(..3)?;
+    let full_ok = FULL_MONTHS.iter().any(|f| word.eq_ignore_ascii_case(f));
+    if word.len() != 3 && !full_ok {
         return None;
     }
-    MONTHS.iter().position(|m| *m == prefix).and_then(|p| u32::try_from(p + 1).ok())
+    MONTHS.iter().position(|m| m.eq_ignore_ascii_case(prefix)).and_then(|p| u32::try_from(p + 1).ok())
 }
 
 fn is_weekday(word: &str) -> bool {
-    let w = word.to_ascii_lowercase();
-    w.get(..3).is_some_and(|p| WEEKDAYS.contains(&p))
-        && (w.len() == 3 || w.ends_with("day") || w == "tues" || w == "thur")
+    word.get(..3).is_some_and(|p| WEEKDAYS.iter().any(|d| d.eq_ignore_ascii_case(p)))
+        && (word.len() == 3
+            || word.get(word.len().saturating_sub(3)..).is_some_and(|end| end.eq_ignore_ascii_case("day"))
+            || word.eq_ignore_ascii_case("tues")
+            || word.eq_ignore_ascii_case("thur"))
 }
 
 /// Offset in minutes east of UTC for the zone names seen in reports.
@@ -351,6 +345,10 @@ fn parse_at(
 }
 
 fn scan(text: &str, reference: Option<DateTime<Utc>>, need_time: bool) -> Option<DateTime<Utc>> {
+    // A time of day is written with ':' (see `time_part`): most lines of a text have none and need no tokens.
+    if need_time && !text.contains(':') {
+        return None;
+    }
     let toks = tokenize(text);
     (0..toks.len()).find_map(|i| match toks.get(i) {
         Some(Tok::Num(..) | Tok::Word(_)) => parse_at(&toks, i, reference, need_time),
