@@ -7,6 +7,7 @@
 mod audit;
 mod healing;
 mod holdings;
+mod imap;
 mod intake;
 mod lmtp;
 mod nodes;
