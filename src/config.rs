@@ -296,6 +296,10 @@ pub struct ImapArgs {
     /// Seconds each network step (connect, a command and its answer) may take.
     #[arg(long, env = "ABUSEDESK_IMAP_TIMEOUT_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub imap_timeout_seconds: u64,
+    /// Seconds a claim on a mailbox lasts (renewed by every pass and batch): how long a crashed collector
+    /// keeps other nodes and runs away from its mailbox.
+    #[arg(long, env = "ABUSEDESK_IMAP_LEASE_SECONDS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(2..=3600))]
+    pub imap_lease_seconds: u64,
     /// Allow imap+insecure:// (plain text, password in clear) to a host other than this machine.
     #[arg(long, env = "ABUSEDESK_IMAP_ALLOW_REMOTE_PLAINTEXT")]
     pub imap_allow_remote_plaintext: bool,

@@ -15,6 +15,7 @@ fn settings(args: &ImapArgs, max_message_bytes: usize) -> Settings {
         done: args.imap_done_folder.clone().map_or(Done::Seen, Done::Move),
         network_timeout: Duration::from_secs(args.imap_timeout_seconds),
         poll: Duration::from_secs(args.imap_poll_seconds),
+        lease: Duration::from_secs(args.imap_lease_seconds),
         ..Settings::new(max_message_bytes)
     }
 }

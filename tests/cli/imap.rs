@@ -69,7 +69,7 @@ impl Dovecot {
         let config = format!(
             "protocols = imap\nlisten = 127.0.0.1\nbase_dir = {r}/run\nstate_dir = {r}/state\ninstance_name = t{port}\n\
              log_path = {r}/dovecot.log\nssl = no\ndisable_plaintext_auth = no\nauth_mechanisms = plain login\n\
-             mail_location = maildir:{r}/mail/%u\nmail_uid = dovecot\nmail_gid = dovecot\n\
+             mail_location = maildir:{r}/mail/%u\nmail_uid = dovecot\nmail_gid = dovecot\nfirst_valid_uid = 1\n\
              default_login_user = dovenull\ndefault_internal_user = dovecot\n\
              passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {r}/passwd\n}}\n\
              userdb {{\n  driver = static\n  args = uid=dovecot gid=dovecot home={r}/mail/%u\n}}\n\
@@ -209,7 +209,7 @@ async fn a_kill_between_commit_and_flagging_stores_nothing_twice(db: &str) {
         .env("ABUSEDESK_IMAP_PASSWORD", PASSWORD)
         .env("ABUSEDESK_TEST_IMAP_PAUSE_AFTER_COMMIT", "120")
         .env("RUST_LOG", "warn")
-        .args(["collect", &dovecot.url()])
+        .args(["collect", &dovecot.url(), "--imap-lease-seconds", "5"])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -221,6 +221,9 @@ async fn a_kill_between_commit_and_flagging_stores_nothing_twice(db: &str) {
     child.wait().unwrap();
     same_set(&stored(db).await, &sent);
     assert_eq!(uids(&dovecot, "INBOX", "SEEN").await, Vec::<u32>::new(), "killed before flagging anything");
+    let out = ok(&collect(db, &dovecot.url(), &[]));
+    assert!(out.contains("another process is collecting"), "the dead collector's claim holds until it expires: {out}");
+    tokio::time::sleep(Duration::from_millis(5500)).await;
 
     let out = ok(&collect(db, &dovecot.url(), &[]));
     assert!(out.contains("0 stored, 0 copies of stored messages, 30 marked done from an interrupted run"), "{out}");
