@@ -31,6 +31,8 @@ pub struct Cli {
 }
 
 /// What to do; `serve` when none is given.
+// Parsed once at start-up and never moved around: the size of its largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the web application (the default).
