@@ -15,10 +15,7 @@ use abusedesk::store::Store;
 use async_imap::Session;
 use tokio::net::TcpStream;
 
-#[path = "../common/postgres.rs"]
-mod postgres;
-
-use postgres::TestPostgres;
+use crate::postgres::TestPostgres;
 
 const DOVECOT: &str = "/usr/sbin/dovecot";
 const PASSWORD: &str = "s3cret-for-tests";

@@ -12,6 +12,8 @@ mod intake;
 mod lmtp;
 mod nodes;
 mod profiles;
+#[path = "../common/postgres.rs"]
+mod postgres;
 #[path = "../common/smtp_sink.rs"]
 mod smtp_sink;
 mod user;
