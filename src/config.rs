@@ -31,6 +31,8 @@ pub struct Cli {
 }
 
 /// What to do; `serve` when none is given.
+// Parsed once at start-up and never moved around: the size of its largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the web application (the default).
@@ -73,6 +75,20 @@ pub enum Command {
         /// The envelope recipient to record for every imported message.
         #[arg(long)]
         recipient: Option<String>,
+    },
+    /// Collect the messages of an IMAP mailbox: imap://user@host[:port]/MAILBOX (TLS, port 993), or
+    /// imap+insecure://… (plain text, loopback only unless --imap-allow-remote-plaintext). One pass (all
+    /// waiting messages, in passes of --imap-max-per-pass) unless --watch.
+    Collect {
+        url: String,
+        /// Keep collecting (IDLE when the server offers it, else every --imap-poll-seconds).
+        #[arg(long)]
+        watch: bool,
+        /// Accept the mailbox's changed UIDVALIDITY and collect again what is not yet marked done.
+        #[arg(long)]
+        accept_uidvalidity: bool,
+        #[command(flatten)]
+        imap: ImapArgs,
     },
     /// Parse stored messages again (after a parser improvement) and replace their reports.
     Reparse {
@@ -256,6 +272,39 @@ pub struct ServeArgs {
     /// Let --lmtp listen on an address other than loopback (LMTP has no authentication: firewall it).
     #[arg(long, env = "ABUSEDESK_LMTP_ALLOW_REMOTE")]
     pub lmtp_allow_remote: bool,
+    /// Keep collecting this IMAP mailbox (as `abusedesk collect URL --watch`); repeatable, or
+    /// comma-separated in the environment. Several nodes on one database claim each mailbox in turn.
+    #[arg(long = "imap", env = "ABUSEDESK_IMAP", value_delimiter = ',')]
+    pub imap: Vec<String>,
+    #[command(flatten)]
+    pub imap_options: ImapArgs,
+}
+
+/// How the IMAP collector logs in and what it does with what it collected (`collect` and `serve --imap`).
+#[derive(Clone, Debug, Args)]
+pub struct ImapArgs {
+    /// A file whose first line is the IMAP password (else ABUSEDESK_IMAP_PASSWORD; never on the command line).
+    #[arg(long, env = "ABUSEDESK_IMAP_PASSWORD_FILE")]
+    pub imap_password_file: Option<std::path::PathBuf>,
+    /// Move collected messages to this folder (it must exist) instead of flagging them \Seen.
+    #[arg(long, env = "ABUSEDESK_IMAP_DONE_FOLDER")]
+    pub imap_done_folder: Option<String>,
+    /// Messages fetched per pass at most.
+    #[arg(long, env = "ABUSEDESK_IMAP_MAX_PER_PASS", default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub imap_max_per_pass: u64,
+    /// Seconds between passes when the server has no IDLE (and the longest one IDLE lasts).
+    #[arg(long, env = "ABUSEDESK_IMAP_POLL_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub imap_poll_seconds: u64,
+    /// Seconds each network step (connect, a command and its answer) may take.
+    #[arg(long, env = "ABUSEDESK_IMAP_TIMEOUT_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub imap_timeout_seconds: u64,
+    /// Seconds a claim on a mailbox lasts (renewed by every pass and batch): how long a crashed collector
+    /// keeps other nodes and runs away from its mailbox.
+    #[arg(long, env = "ABUSEDESK_IMAP_LEASE_SECONDS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(2..=3600))]
+    pub imap_lease_seconds: u64,
+    /// Allow imap+insecure:// (plain text, password in clear) to a host other than this machine.
+    #[arg(long, env = "ABUSEDESK_IMAP_ALLOW_REMOTE_PLAINTEXT")]
+    pub imap_allow_remote_plaintext: bool,
 }
 
 /// `abusedesk user …`

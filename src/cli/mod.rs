@@ -3,6 +3,7 @@
 //! and end the process with a non-zero status.
 
 mod cases;
+mod collect;
 mod holdings;
 mod intake;
 mod parse;
@@ -106,6 +107,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Volumes { file }) => with_store(url, |store| async move { cases::volumes(&store, &file).await }).await,
         Some(Command::Threshold { report_type, warn, block }) => {
             with_store(url, |store| async move { cases::threshold(&store, &report_type, warn, block).await }).await
+        }
+        Some(Command::Collect { url: imap_url, watch, accept_uidvalidity, imap }) => {
+            with_store(url, |store| async move {
+                collect::run(&store, &imap_url, watch, accept_uidvalidity, &imap, max_bytes).await
+            })
+            .await
         }
         Some(Command::Reparse { pending }) => {
             let store = open(url).await?;

@@ -53,6 +53,7 @@ pub(super) async fn run(database_url: Option<String>, args: ServeArgs, max_messa
             .with_context(|| format!("failed to listen for LMTP on {lmtp}"))?;
         println!("Mail is accepted over LMTP on {bound}.");
     }
+    super::collect::start(&store, &args.imap, &args.imap_options, max_message_bytes, &node_token(addr))?;
     let state = AppState { leptos_options: options, store: store.clone(), settings: Arc::new(settings) };
     let result = server::serve(listener, state, shutdown_signal()).await;
     store.close().await;

@@ -11,6 +11,7 @@ pub mod bulk;
 pub mod cases;
 pub mod heal;
 pub mod holdings;
+pub mod imap;
 pub mod lmtp;
 pub mod parsing;
 pub mod sources;
@@ -19,7 +20,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use sha2::{Digest, Sha256};
 
-use crate::store::{self, Channel, NewArrival, ParseStatus, Store, StoreError, StoredArrival};
+use crate::store::{self, Channel, ImapCursor, NewArrival, ParseStatus, Store, StoreError, StoredArrival};
 
 pub use parsing::{complainant_hash, format_name, Parsed};
 
@@ -140,6 +141,21 @@ pub async fn store_arrivals(
     channel: Channel,
     max_bytes: usize,
 ) -> Result<Vec<Result<StoredArrival, IntakeError>>, StoreError> {
+    store_arrivals_then(store, messages, channel, max_bytes, None).await
+}
+
+/// [`store_arrivals`], moving an IMAP mailbox's cursor in the same transaction (see
+/// [`Store::record_arrivals_then`]): the messages and the note that they are stored commit together.
+///
+/// # Errors
+/// A database error, or the cursor could not be moved (the claim was lost): none of the messages was stored.
+pub async fn store_arrivals_then(
+    store: &Store,
+    messages: &[Incoming<'_>],
+    channel: Channel,
+    max_bytes: usize,
+    cursor: Option<&ImapCursor<'_>>,
+) -> Result<Vec<Result<StoredArrival, IntakeError>>, StoreError> {
     let received_at = store::now();
     let hashes: Vec<Result<String, IntakeError>> = messages.iter().map(|m| check(m.raw, max_bytes)).collect();
     let arrivals: Vec<NewArrival> = messages
@@ -151,7 +167,7 @@ pub async fn store_arrivals(
             Some(NewArrival { raw: m.raw, sha256, channel, recipient, received_at })
         })
         .collect();
-    let mut stored = store.record_arrivals(&arrivals).await?.into_iter();
+    let mut stored = store.record_arrivals_then(&arrivals, cursor).await?.into_iter();
     Ok(hashes
         .into_iter()
         .map(|hash| {

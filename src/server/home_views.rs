@@ -173,7 +173,7 @@ async fn health(store: &Store, now: DateTime<Utc>) -> Result<DeskHealth, StoreEr
         .map(|role| (role, users.iter().filter(|u| u.role == role && u.disabled_at.is_none()).count() as i64))
         .collect();
     let mut channels = Vec::new();
-    for channel in ["mta", "api", "import", "upload"] {
+    for channel in ["mta", "api", "import", "upload", "imap"] {
         channels.push((channel.to_owned(), store.last_arrival(channel).await?));
     }
     let today = crate::store::now().date_naive();
@@ -199,6 +199,13 @@ async fn health(store: &Store, now: DateTime<Utc>) -> Result<DeskHealth, StoreEr
     tiles.push(tile("outbox_failed", "Notifications failed", outbox.failed, "/admin/notifications?status=failed".into(), when(outbox.oldest_failure)));
     let hooks = store.webhook_backlog().await?;
     tiles.push(tile("webhooks", "Webhook deliveries pending", hooks.waiting, "/admin/notifications#webhooks".into(), when(hooks.oldest_failure)));
+    // A mailbox whose UIDVALIDITY changed is not collected until staff accept it (intake::imap): shown
+    // only then, with the first problem in full.
+    let stopped: Vec<_> = store.list_imap_mailboxes().await?.into_iter().filter_map(|m| m.problem).collect();
+    if let Some(first) = stopped.first() {
+        let n = i64::try_from(stopped.len()).unwrap_or(i64::MAX);
+        tiles.push(tile("imap_stopped", "IMAP mailboxes not collected", n, "/".into(), Some(first.clone())));
+    }
     let flags = store.account_flags().await?;
     tiles.push(tile("disabled", "Disabled accounts", flags.disabled, "/admin/users".into(), None));
     tiles.push(tile("one_time_password", "Accounts on a one-time password", flags.one_time_password, "/admin/users".into(), None));

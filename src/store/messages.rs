@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::imap_mailboxes::ImapCursor;
 use super::message_shapes::{MessageFilter, FILTER_WHERE, SHAPE_NOT_COMPUTED};
 use super::{on_backend, rows, Store, StoreError};
 
@@ -21,6 +22,8 @@ pub enum Channel {
     Import,
     /// Uploaded by staff in the web interface.
     Upload,
+    /// Fetched from an IMAP mailbox by `abusedesk collect` or `serve --imap`.
+    Imap,
 }
 
 impl Channel {
@@ -31,6 +34,7 @@ impl Channel {
             Channel::Api => "api",
             Channel::Import => "import",
             Channel::Upload => "upload",
+            Channel::Imap => "imap",
         }
     }
 }
@@ -152,9 +156,19 @@ impl Store {
     /// Records several arrivals in one transaction, in order, as [`Store::record_arrival`] does each: when
     /// this returns `Ok`, every one of them is durable; on an error none is. The same bytes twice in one
     /// call are stored once, the later arrival a copy.
-    #[tracing::instrument(skip_all, fields(arrivals = arrivals.len()))]
     pub async fn record_arrivals(&self, arrivals: &[NewArrival<'_>]) -> Result<Vec<StoredArrival>, StoreError> {
-        if arrivals.is_empty() {
+        self.record_arrivals_then(arrivals, None).await
+    }
+
+    /// [`Store::record_arrivals`], and in the same transaction moves an IMAP mailbox's cursor past the UIDs
+    /// these arrivals came from (see [`ImapCursor`]): either both are durable or neither.
+    #[tracing::instrument(skip_all, fields(arrivals = arrivals.len()))]
+    pub async fn record_arrivals_then(
+        &self,
+        arrivals: &[NewArrival<'_>],
+        cursor: Option<&ImapCursor<'_>>,
+    ) -> Result<Vec<StoredArrival>, StoreError> {
+        if arrivals.is_empty() && cursor.is_none() {
             return Ok(Vec::new());
         }
         // Each distinct content once per statement (PostgreSQL refuses to upsert one row twice in a
@@ -259,6 +273,20 @@ impl Store {
                         .bind(a.received_at);
                 }
                 q.execute(&mut *tx).await?;
+            }
+            if let Some(c) = cursor {
+                let done = sqlx::query(super::imap_mailboxes::ADVANCE_SQL)
+                    .bind(c.last_uid)
+                    .bind(arrivals.first().map_or_else(super::now, |a| a.received_at))
+                    .bind(c.mailbox)
+                    .bind(c.token)
+                    .bind(c.uid_validity)
+                    .bind(Some(c.unmarked_uids).filter(|u| !u.is_empty()))
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                // The claim was lost (or UIDVALIDITY changed under us): store nothing, another node fetches.
+                super::found(done)?;
             }
             tx.commit().await?;
             Ok(stored)

@@ -7,10 +7,13 @@
 mod audit;
 mod healing;
 mod holdings;
+mod imap;
 mod intake;
 mod lmtp;
 mod nodes;
 mod profiles;
+#[path = "../common/postgres.rs"]
+mod postgres;
 #[path = "../common/smtp_sink.rs"]
 mod smtp_sink;
 mod user;

@@ -11,8 +11,7 @@ use abusedesk::store::{self, NewNotification, Store};
 
 use crate::smtp_sink::smtp_sink;
 
-#[path = "../common/postgres.rs"]
-mod postgres;
+use crate::postgres;
 
 const NOTIFICATIONS: usize = 30;
 const EVENTS: usize = 30;

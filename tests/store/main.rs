@@ -22,6 +22,7 @@ mod cases;
 mod casework;
 mod demo;
 mod home;
+mod imap_mailboxes;
 mod message_shapes;
 mod messages;
 mod portal;
