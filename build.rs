@@ -1,5 +1,5 @@
 //! Build script: lists the reporter profiles in `profiles/*.toml` so the binary embeds every one of them
-//! (`src/ingest/profile/embedded.rs` includes the generated list). Adding a reporter is then a file in
+//! (`src/parse/profile/embedded.rs` includes the generated list). Adding a reporter is then a file in
 //! `profiles/` and a fixture, no Rust: the list is never edited by hand, so no profile can be forgotten.
 
 use std::error::Error;

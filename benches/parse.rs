@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use abusedesk::ingest::parse_message;
+use abusedesk::parse::parse_message;
 
 fn mails(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut out = Vec::new();

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use abusedesk::domain::case::{CaseFilter, CaseSort};
 use abusedesk::cases::views as case_views;
-use abusedesk::server::home_views;
+use abusedesk::dashboard;
 use abusedesk::store::{self, Backend, Store};
 use abusedesk::triage::rates::Granularity;
 use chrono::{DateTime, Utc};
@@ -195,7 +195,7 @@ async fn home_pages(name: &str, store: &Store, now: DateTime<Utc>) {
             must_change_password: false,
             customer_id: None,
         };
-        let h = home_views::home(store, &user, false, now).await.unwrap();
+        let h = dashboard::home(store, &user, false, now).await.unwrap();
         if let Some(work) = &h.work {
             let charted: i64 = work.chart.series.iter().flat_map(|(_, d)| d).sum();
             let tiles: Vec<String> = work.cases.iter().map(|t| format!("{} {}", t.key, t.count)).collect();
@@ -210,7 +210,7 @@ async fn home_pages(name: &str, store: &Store, now: DateTime<Utc>) {
         if !others.is_empty() {
             println!("{name}: {role} home: {}", others.join(", "));
         }
-        let t = time(21, || home_views::home(store, &user, false, now)).await;
+        let t = time(21, || dashboard::home(store, &user, false, now)).await;
         println!("{name}: {role} front page: median {:.1} ms", t.as_secs_f64() * 1e3);
     }
     tile_queries(name, store, now).await;

@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::bail;
 use serde::Serialize;
 
-use crate::ingest::{parse_message, Format, ParsedReport};
+use crate::parse::{parse_message, Format, ParsedReport};
 
 /// One line of `--json` output.
 #[derive(Serialize)]
@@ -24,8 +24,8 @@ struct FileResult<'a> {
 pub(super) struct ReportLine<'a> {
     source_ip: String,
     source_port: Option<u16>,
-    report_type: crate::ingest::ReportType,
-    role: crate::ingest::ReportRole,
+    report_type: crate::parse::ReportType,
+    role: crate::parse::ReportRole,
     incident_time: Option<String>,
     reporter: &'a str,
     reporter_ref: Option<&'a str>,

@@ -8,8 +8,8 @@ use anyhow::{anyhow, bail};
 
 use super::parse::{wire_name, ReportLine};
 use crate::config::ProfilesCommand;
-use crate::ingest::parse_message;
-use crate::ingest::profile::{self, ProfileSet};
+use crate::parse::parse_message;
+use crate::parse::profile::{self, ProfileSet};
 
 /// Makes the embedded profiles, with `dir`'s added or overriding, the ones every parse uses.
 ///

@@ -6,7 +6,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::ingest::{message_shape, parse_message, Format, MessageShape, ParseError, ParsedMessage};
+use crate::parse::{message_shape, parse_message, Format, MessageShape, ParseError, ParsedMessage};
 use crate::store::{ParseOutcome, ParseStatus, Store, StoreError};
 
 /// The setting that holds the key complainant identities are hashed with.

@@ -14,8 +14,8 @@ use mail_parser::Message;
 use serde::Serialize;
 
 use super::{postal, received};
-use crate::ingest::mime;
-use crate::ingest::original::{organisation, Original};
+use crate::parse::mime;
+use crate::parse::original::{organisation, Original};
 
 /// What [`indicators`] found in one message.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -38,7 +38,7 @@ pub struct CanSpamIndicators {
     pub ad_label_in_subject: bool,
     /// Whether the From domain and the envelope sender's domain (`Return-Path`, failing that
     /// `X-Envelope-From`) belong to the same organisation: the same last two labels, or three under
-    /// `co.uk`-style country domains (the rule ingest uses for Received hops). `None` when either is
+    /// `co.uk`-style country domains (the rule parsing uses for Received hops). `None` when either is
     /// missing; a null `Return-Path: <>` counts as missing.
     pub sender_consistency: Option<bool>,
     /// One sentence per oddity in the Received chain (see [`super::received`]).
@@ -332,10 +332,10 @@ mod tests {
         }
     }
 
-    /// The original inside a real feedback-loop report, as ingest stores it (`ParsedReport::evidence`).
+    /// The original inside a real feedback-loop report, as parsing stores it (`ParsedReport::evidence`).
     fn fixture_original(name: &str) -> String {
         let path = format!("{}/tests/fixtures/abuseio/feedback-loop/{name}", env!("CARGO_MANIFEST_DIR"));
-        let parsed = crate::ingest::parse_message(&std::fs::read(path).unwrap()).unwrap();
+        let parsed = crate::parse::parse_message(&std::fs::read(path).unwrap()).unwrap();
         parsed.reports.first().and_then(|r| r.evidence.clone()).unwrap()
     }
 

@@ -8,8 +8,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::ingest::original::{organisation, Original};
-use crate::ingest::text;
+use crate::parse::original::{organisation, Original};
+use crate::parse::text;
 
 /// Clock skew allowed between servers (and between the last server and the desk).
 const TOLERANCE: Duration = Duration::hours(1);

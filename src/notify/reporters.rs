@@ -40,7 +40,7 @@ pub async fn answer_reporters(store: &Store, user: &CurrentUser, case_id: i64, d
     for r in store.case_reporter_reports(case_id, MAX_ANSWERS).await? {
         let sender = match r.reporter.eq_ignore_ascii_case("spamcop") {
             true => None,
-            false => store.find_message_raw(r.inbound_message_id).await?.and_then(|raw| crate::ingest::report_sender(&raw)),
+            false => store.find_message_raw(r.inbound_message_id).await?.and_then(|raw| crate::parse::report_sender(&raw)),
         };
         if let Some(target) = reply_target(&r.reporter, r.reporter_ref.as_deref(), &case.role, sender.as_deref(), kind) {
             if !answered.contains(&target.address) {

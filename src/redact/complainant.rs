@@ -16,7 +16,7 @@ const MAX_HEADER: usize = 256 * 1024;
 /// the parsers give known reporters a name (SpamCop, Yahoo, Shadowserver), anyone else their domain.
 pub fn is_reporting_system(reporter: &str) -> bool {
     let r = reporter.trim();
-    !r.is_empty() && r != "unknown" && (!r.contains('.') || crate::ingest::reporter::known(r).is_some())
+    !r.is_empty() && r != "unknown" && (!r.contains('.') || crate::parse::reporter::known(r).is_some())
 }
 
 /// The complainant identities the complaint's own sender gives: From, Reply-To and Sender addresses and

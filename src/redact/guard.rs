@@ -174,9 +174,9 @@ fn has_word(haystack: &str, needle: &str) -> bool {
 /// spelled out, and the base64 runs in it decoded.
 pub(super) fn decoded_forms(text: &str) -> Vec<String> {
     let words = decode_words(text);
-    let html = crate::ingest::html::decode_entities(&strip_tags(&words));
+    let html = crate::parse::html::decode_entities(&strip_tags(&words));
     // Entities can hide tags and tags can hide entities: once more each way.
-    let html = crate::ingest::html::decode_entities(&strip_tags(&html));
+    let html = crate::parse::html::decode_entities(&strip_tags(&html));
     let percent = percent_decode(&percent_decode(&html));
     let qp = to_utf8(&decode_quoted_printable(percent.as_bytes()), None);
     let spelled = spell_out(&percent.to_lowercase());
@@ -192,7 +192,7 @@ pub(super) fn decoded_forms(text: &str) -> Vec<String> {
         }
     }
     if !decoded.is_empty() {
-        let inner = percent_decode(&crate::ingest::html::decode_entities(&decoded));
+        let inner = percent_decode(&crate::parse::html::decode_entities(&decoded));
         forms.push(inner.to_lowercase());
     }
     forms

@@ -4,7 +4,6 @@ pub mod access;
 pub mod api;
 pub mod audit_routes;
 pub mod case_routes;
-pub mod home_views;
 pub mod holdings_upload;
 pub mod portal_routes;
 pub mod ingest_api;

@@ -12,7 +12,7 @@ use super::messages::ParseStatus;
 use super::intake_days::{intake_apply, intake_tally, IntakeDeltas};
 use super::{on_backend, rows, Store, StoreError};
 use crate::domain::ids::UserId;
-use crate::ingest::{MessageShape, ParsedReport};
+use crate::parse::{MessageShape, ParsedReport};
 
 /// The outcome of parsing one message, ready to store.
 #[derive(Clone, Debug)]

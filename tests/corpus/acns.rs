@@ -1,7 +1,7 @@
 //! ACNS copyright notices: Copyright Compliance (XML inline in a PGP-signed body) and IP-Echelon (XML in
 //! the body and again as an attachment). Values read from each notice's `<Infringement>` XML.
 
-use abusedesk::ingest::{Format, ReportRole, ReportType};
+use abusedesk::parse::{Format, ReportRole, ReportType};
 
 use crate::helpers::{single, Want};
 

@@ -1,7 +1,7 @@
 //! The ARF samples of the mail-auth crate (RFC 5965 / RFC 6591 examples), with mail-auth's own parse
 //! results used only as a cross-check of the fields both parsers read.
 
-use abusedesk::ingest::{Format, ReportRole, ReportType};
+use abusedesk::parse::{Format, ReportRole, ReportType};
 use serde_json::Value;
 
 use crate::helpers::{fixture, ip, parse, single, Want};
@@ -87,7 +87,7 @@ fn cross_check_against_mail_auth_results() {
     for n in 1..=5 {
         let name = format!("mail-auth-arf/00{n}.eml");
         let theirs: Value = serde_json::from_slice(&fixture(&format!("mail-auth-arf/00{n}.json"))).expect("json");
-        let ours = abusedesk::ingest::parse_message(&fixture(&name)).expect("parses");
+        let ours = abusedesk::parse::parse_message(&fixture(&name)).expect("parses");
         let report = ours.reports.first();
         match theirs["source_ip"].as_str() {
             Some(source) => assert_eq!(report.map(|r| r.source_ip), Some(ip(source)), "{name}"),

@@ -2,7 +2,7 @@
 //! million rows, and a message of the largest accepted size made of tiny MIME parts. Each comes back
 //! marked over budget (stored, not parsed) instead of exhausting memory; every input is built here.
 
-use abusedesk::ingest::{parse_message, parse_message_within, Budget, OverBudget, ParseError};
+use abusedesk::parse::{parse_message, parse_message_within, Budget, OverBudget, ParseError};
 use base64::Engine;
 
 use crate::robustness::all_fixtures;

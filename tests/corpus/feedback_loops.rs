@@ -1,7 +1,7 @@
 //! Feedback-loop ARF samples (AbuseIO notifier samples) and SpamExperts' ARF reports.
 //! Expected values were read from each message's `message/feedback-report` part and attachment.
 
-use abusedesk::ingest::{Format, ReportRole, ReportType};
+use abusedesk::parse::{Format, ReportRole, ReportType};
 
 use crate::helpers::{single, Want};
 

@@ -4,7 +4,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
-use abusedesk::ingest::{parse_message, Format, ParsedMessage, ParsedReport, ReportRole, ReportType};
+use abusedesk::parse::{parse_message, Format, ParsedMessage, ParsedReport, ReportRole, ReportType};
 
 pub fn fixture_path(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)

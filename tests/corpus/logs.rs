@@ -1,7 +1,7 @@
 //! Log-style notices: Mail::Abuse's myNetWatchman test messages (wrapped and re-dated variants of one
 //! firewall log), cyscon's malware notice and a WebIron notice without X-ARF attachments.
 
-use abusedesk::ingest::{Format, ReportRole, ReportType};
+use abusedesk::parse::{Format, ReportRole, ReportType};
 
 use crate::helpers::{single, Want};
 

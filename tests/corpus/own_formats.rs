@@ -2,7 +2,7 @@
 //! real reporters' layouts, with our own addresses and text: `tests/fixtures/abusedesk/`). Each test names
 //! what the rule must take and what it must never take.
 
-use abusedesk::ingest::{parse_message, Format, ReportType};
+use abusedesk::parse::{parse_message, Format, ReportType};
 
 use crate::helpers::{fixture, ip, parse, utc};
 

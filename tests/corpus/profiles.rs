@@ -2,7 +2,7 @@
 //! reporter's layout (`tests/fixtures/abusedesk/profile-*.eml`, own addresses and text). Each test names
 //! what the profile must take and what it must never take (the reporter's own hosts, private addresses).
 
-use abusedesk::ingest::{Format, ReportRole, ReportType};
+use abusedesk::parse::{Format, ReportRole, ReportType};
 
 use crate::helpers::{check, ip, parse, Want};
 

@@ -1,7 +1,7 @@
 //! No input may panic: every fixture truncated at many lengths and with bytes corrupted; and every damaged
 //! message goes through intake into a real database and is kept verbatim.
 
-use abusedesk::ingest::{parse_message, ParseError};
+use abusedesk::parse::{parse_message, ParseError};
 
 use crate::helpers::fixture;
 

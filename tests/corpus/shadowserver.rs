@@ -1,7 +1,7 @@
 //! Shadowserver CSV-in-ZIP samples and AbuseHUB's forwarded Shadowserver drone report. Expected rows
 //! were read from the unzipped CSV files.
 
-use abusedesk::ingest::{Format, ReportRole, ReportType};
+use abusedesk::parse::{Format, ReportRole, ReportType};
 
 use crate::helpers::{check, parse, Want};
 

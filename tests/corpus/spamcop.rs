@@ -1,7 +1,7 @@
 //! SpamCop reports: Mail::Abuse's test messages (2003 layouts) and hand-made messages in the current
 //! layouts, whose expected values follow SpamCop's published report format.
 
-use abusedesk::ingest::{parse_message, Format, ReportRole, ReportType};
+use abusedesk::parse::{parse_message, Format, ReportRole, ReportType};
 
 use crate::helpers::{ip, single, utc, Want};
 

@@ -3,7 +3,7 @@
 //! variations). Expected values follow the formats' documentation, not this parser's output.
 
 use base64::Engine;
-use abusedesk::ingest::{parse_message, Format, ParsedMessage, ReportRole, ReportType};
+use abusedesk::parse::{parse_message, Format, ParsedMessage, ReportRole, ReportType};
 
 use crate::helpers::{ip, utc};
 
@@ -224,7 +224,7 @@ fn fail2ban_notice_with_syslog_lines_without_a_year() {
 fn mbox_from_line_and_empty_input() {
     let raw = format!("From MAILER-DAEMON Mon Jan  1 00:00:00 2018\n{JMRP}");
     assert_eq!(parse(&raw).format, Format::Jmrp);
-    assert_eq!(parse_message(b"  \r\n "), Err(abusedesk::ingest::ParseError::Empty));
+    assert_eq!(parse_message(b"  \r\n "), Err(abusedesk::parse::ParseError::Empty));
 }
 
 #[test]

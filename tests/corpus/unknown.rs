@@ -1,7 +1,7 @@
 //! Samples in formats this library does not parse: they must come back as `Unknown` without reports
 //! rather than as wrong reports.
 
-use abusedesk::ingest::Format;
+use abusedesk::parse::Format;
 
 use crate::helpers::parse;
 

@@ -1,7 +1,7 @@
 //! XARF v3 and v4 JSON samples of the XARF specification, given bare and wrapped in an e-mail.
 
 use base64::Engine;
-use abusedesk::ingest::{parse_message, Format, ReportRole, ReportType};
+use abusedesk::parse::{parse_message, Format, ReportRole, ReportType};
 
 use crate::helpers::{check, fixture, parse, Want};
 

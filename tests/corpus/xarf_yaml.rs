@@ -1,7 +1,7 @@
 //! X-ARF 0.1/0.2 samples with a YAML `report.txt` (blocklist.de, Clean MX, Netcraft) and WebIron's
 //! X-ARF-style attachments sent without the X-ARF header.
 
-use abusedesk::ingest::{Format, ReportRole, ReportType};
+use abusedesk::parse::{Format, ReportRole, ReportType};
 
 use crate::helpers::{parse, single, Want};
 

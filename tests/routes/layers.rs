@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 /// The layers, lowest first. `audit::chain` is the audit log's pure hash chain (the store computes it on
 /// every append); the rest of `audit` records and verifies entries through the store.
 const LAYERS: [(&str, &[&str]); 6] = [
-    ("pure rules", &["domain", "ingest", "investigation", "attribution", "triage", "redact", "audit::chain"]),
+    ("pure rules", &["domain", "parse", "investigation", "attribution", "triage", "redact", "audit::chain"]),
     ("store", &["store"]),
-    ("services", &["audit", "cases", "casework", "config", "intake", "notify", "portal", "provisioning"]),
+    ("services", &["audit", "cases", "casework", "config", "dashboard", "intake", "notify", "portal", "provisioning"]),
     ("HTTP", &["auth", "error", "server"]),
     ("web and demo data", &["web", "demo"]),
     ("entry points", &["cli", "main", "lib"]),

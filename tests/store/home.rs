@@ -2,7 +2,7 @@
 //! every write that changes reports, and the queue filters the front page links to count what they list.
 
 use abusedesk::domain::case::{CaseFilter, CaseRow, CaseStatus, RateLine};
-use abusedesk::ingest::parse_message;
+use abusedesk::parse::parse_message;
 use abusedesk::store::{self, Channel, NewArrival, ParseOutcome, ParseStatus, Store};
 use chrono::Duration;
 

@@ -1,7 +1,7 @@
 //! The unknown queue grouped by (sender domain, Subject shape), and the list filtered to one group, on
 //! both backends.
 
-use abusedesk::ingest::MessageShape;
+use abusedesk::parse::MessageShape;
 use abusedesk::store::{
     self, Channel, MessageFilter, NewArrival, ParseOutcome, ParseStatus, Store, SHAPE_NOT_COMPUTED,
 };

@@ -1,6 +1,6 @@
 //! Inbound messages, arrivals, parse outcomes, reports and ingest tokens, on both backends.
 
-use abusedesk::ingest::parse_message;
+use abusedesk::parse::parse_message;
 use abusedesk::store::{self, Backend, Channel, NewArrival, ParseOutcome, ParseStatus, Store, StoreError};
 
 use crate::backends::on_each_backend;

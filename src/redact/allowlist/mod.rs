@@ -97,10 +97,10 @@ fn mask_phones(text: &str) -> (String, usize) {
 /// mail-parser, guarded as intake guards it: too many nested containers would overflow the stack, and a
 /// panic inside it (damaged part ids) must not reach the portal. `None` then, and the text is read as lines.
 fn parse_mail(bytes: &[u8]) -> Option<Message<'_>> {
-    if crate::ingest::mime::containers(bytes) > crate::ingest::mime::MAX_CONTAINERS {
+    if crate::parse::mime::containers(bytes) > crate::parse::mime::MAX_CONTAINERS {
         return None;
     }
-    crate::ingest::mime::parse(bytes)
+    crate::parse::mime::parse(bytes)
 }
 
 fn too_large(len: usize) -> Shown {
@@ -113,7 +113,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// Whether `line` names `ip` (as an address, not as part of a longer one).
 fn names_ip(line: &str, ip: IpAddr) -> bool {
-    crate::ingest::text::find_ips(line).iter().any(|f| f.ip == ip)
+    crate::parse::text::find_ips(line).iter().any(|f| f.ip == ip)
 }
 
 /// The lines naming `own_ip` (and a table's header), masked and guarded.
@@ -121,7 +121,7 @@ fn lines(text: &str, tabular: bool, own_ip: IpAddr, ids: &Identities, others: &s
     let mut kept = Vec::new();
     let mut other = 0;
     for (i, line) in text.lines().enumerate() {
-        let header = tabular && i == 0 && crate::ingest::text::find_ips(line).is_empty();
+        let header = tabular && i == 0 && crate::parse::text::find_ips(line).is_empty();
         if header || names_ip(line, own_ip) {
             kept.push(line);
         } else if !line.trim().is_empty() {
@@ -296,7 +296,7 @@ fn body_text(msg: &mail_parser::Message<'_>, input: &[u8]) -> (String, bool) {
         }
     }
     if text.contains('<') && text.contains('>') && ["<html", "<body", "<div", "<p", "<span", "<a ", "<br", "<table", "<td"].iter().any(|t| text.to_ascii_lowercase().contains(t)) {
-        text = crate::ingest::html::to_text(&text);
+        text = crate::parse::html::to_text(&text);
     }
     (text, sniffed)
 }

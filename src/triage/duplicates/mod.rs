@@ -69,7 +69,7 @@ pub struct ReportFacts {
     pub complainant_hash: Option<String>,
     /// The Message-ID of the reported message.
     pub original_message_id: Option<String>,
-    /// The content fingerprint of the reported message (see `ingest::fingerprint`).
+    /// The content fingerprint of the reported message (see `parse::fingerprint`).
     pub content_fingerprint: Option<String>,
     /// When the reported incident happened, if known.
     pub incident_time: Option<DateTime<Utc>>,

@@ -325,8 +325,8 @@ fn manual_report(
     report_type: &str,
     incident_time: &str,
     reporter: &str,
-) -> Result<crate::ingest::ParsedReport, AppError> {
-    use crate::ingest::{ParsedReport, ReportRole, ReportType};
+) -> Result<crate::parse::ParsedReport, AppError> {
+    use crate::parse::{ParsedReport, ReportRole, ReportType};
     let ip: std::net::IpAddr =
         source_ip.trim().parse().map_err(|_| AppError::invalid("source_ip", "not an IPv4 or IPv6 address"))?;
     let port = match source_port.trim() {

@@ -11,5 +11,5 @@ use crate::error::AppError;
 pub async fn load_overview() -> Result<Home, AppError> {
     let user = crate::auth::require(&crate::domain::role::Role::ALL)?;
     let state = super::app_state()?;
-    Ok(crate::server::home_views::home(&state.store, &user, state.settings.demo, crate::store::now()).await?)
+    Ok(crate::dashboard::home(&state.store, &user, state.settings.demo, crate::store::now()).await?)
 }

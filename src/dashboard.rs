@@ -1,10 +1,11 @@
-//! The front page's data per role, built from the store: the case tiles from the queue's own conditions, the
-//! intake chart from the kept day counter, the desk's health from indexes. Shared by the server function
-//! and the benchmark, so the benchmark times what the page runs.
+//! The dashboard: the front page's data per role, built from the store: the case tiles from the queue's own
+//! conditions, the intake chart from the kept day counter, the desk's health from indexes. Shared by the server
+//! function (`web::fns::overview`) and the benchmark, so the benchmark times what the page runs.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use chrono::Datelike;
+use futures_util::future::try_join_all;
 
 use crate::domain::case::CaseFilter;
 use crate::domain::decision::DecisionKind;
@@ -26,27 +27,43 @@ fn tile(key: &str, label: &str, count: i64, href: String, note: Option<String>) 
 /// # Errors
 /// Database errors.
 pub async fn home(store: &Store, user: &CurrentUser, demo: bool, now: DateTime<Utc>) -> Result<Home, StoreError> {
+    // The parts are independent reads: asked together, each on its own pooled connection, the page waits for
+    // the slowest count instead of their sum (on PostgreSQL every count is also a round trip).
     let role = user.role;
-    let work = match role {
-        Role::Analyst | Role::Manager => Some(case_work(store, &user.username, now).await?),
-        _ => None,
+    let work = async {
+        match role {
+            Role::Analyst | Role::Manager => case_work(store, &user.username, now).await.map(Some),
+            _ => Ok(None),
+        }
     };
-    let mut reviews = match role {
-        Role::Manager | Role::Admin => reviews(store, now).await?,
-        _ => Vec::new(),
+    let reviews = async {
+        match role {
+            Role::Manager | Role::Admin => reviews(store, now).await,
+            _ => Ok(Vec::new()),
+        }
     };
-    if role == Role::Manager {
+    let block_line = async {
+        if role != Role::Manager {
+            return Ok(None);
+        }
         let (key, label, filter) = manager_case_tile();
-        reviews.push(tile(key, label, store.count_cases(&filter, now).await?, queue_href(&filter), None));
-    }
-    let month = match role {
-        Role::Manager => Some(decision_month(store, now).await?),
-        _ => None,
+        let count = store.count_cases(&filter, now).await?;
+        Ok::<_, StoreError>(Some(tile(key, label, count, queue_href(&filter), None)))
     };
-    let health = match role {
-        Role::Admin => Some(health(store, now).await?),
-        _ => None,
+    let month = async {
+        match role {
+            Role::Manager => decision_month(store, now).await.map(Some),
+            _ => Ok(None),
+        }
     };
+    let health = async {
+        match role {
+            Role::Admin => health(store, now).await.map(Some),
+            _ => Ok(None),
+        }
+    };
+    let (work, mut reviews, block_line, month, health) = tokio::try_join!(work, reviews, block_line, month, health)?;
+    reviews.extend(block_line);
     Ok(Home { display_name: user.display_name.clone(), role, demo, work, reviews, month, health })
 }
 
@@ -55,23 +72,30 @@ pub async fn home(store: &Store, user: &CurrentUser, demo: bool, now: DateTime<U
 /// # Errors
 /// Database errors.
 pub async fn case_work(store: &Store, username: &str, now: DateTime<Utc>) -> Result<CaseWork, StoreError> {
-    let mut cases = Vec::new();
-    for (key, label, filter) in case_tiles(username) {
-        let count = store.count_cases(&filter, now).await?;
-        cases.push(tile(key, label, count, queue_href(&filter), None));
-    }
-    let (_, unattributed) = store.list_unattributed(0, 0).await?;
-    let unrecognised = store.count_messages_in("unrecognised").await?;
+    let tiles = case_tiles(username);
+    let counts = try_join_all(tiles.iter().map(|(_, _, filter)| store.count_cases(filter, now)));
+    let (counts, (_, unattributed), unrecognised, oldest, chart) = tokio::try_join!(
+        counts,
+        store.list_unattributed(0, 0),
+        store.count_messages_in("unrecognised"),
+        store.oldest_open_case(),
+        intake_chart(store, now),
+    )?;
+    let cases = tiles
+        .into_iter()
+        .zip(counts)
+        .map(|((key, label, filter), count)| tile(key, label, count, queue_href(&filter), None))
+        .collect();
     let intake = vec![
         tile("unattributed", "Reports attributed to nobody", unattributed, "/unattributed".into(), None),
         tile("unrecognised", "Messages no parser recognised", unrecognised, "/messages?status=unrecognised".into(), None),
     ];
-    let oldest_open = store.oldest_open_case().await?.map(|(case_id, first_seen)| OldestCase {
+    let oldest_open = oldest.map(|(case_id, first_seen)| OldestCase {
         case_id,
         first_seen,
         age_days: (now - first_seen).num_days(),
     });
-    Ok(CaseWork { cases, intake, oldest_open, chart: intake_chart(store, now).await? })
+    Ok(CaseWork { cases, intake, oldest_open, chart })
 }
 
 /// Reports per day and reporter over the last [`INTAKE_DAYS`] days (today included), from `intake_day`.
@@ -105,15 +129,19 @@ async fn decision_month(store: &Store, now: DateTime<Utc>) -> Result<DecisionMon
     let start = since.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
     let decisions = store.decisions_since(start).await?;
     let all = CaseFilter { open_only: false, decided_since: Some(since), ..CaseFilter::default() };
-    let mut decided = Vec::new();
-    for kind in DecisionKind::ALL {
-        if !decisions.iter().any(|(k, ..)| k == kind.code()) {
-            continue;
-        }
-        let filter = CaseFilter { decision: Some(kind.code().to_owned()), ..all.clone() };
-        let count = store.count_cases(&filter, now).await?;
-        decided.push(tile(&format!("decided_{}", kind.code()), kind.label(), count, queue_href(&filter), None));
-    }
+    let kinds: Vec<(DecisionKind, CaseFilter)> = DecisionKind::ALL
+        .into_iter()
+        .filter(|kind| decisions.iter().any(|(k, ..)| k == kind.code()))
+        .map(|kind| (kind, CaseFilter { decision: Some(kind.code().to_owned()), ..all.clone() }))
+        .collect();
+    let counts = try_join_all(kinds.iter().map(|(_, filter)| store.count_cases(filter, now))).await?;
+    let decided = kinds
+        .iter()
+        .zip(counts)
+        .map(|((kind, filter), count)| {
+            tile(&format!("decided_{}", kind.code()), kind.label(), count, queue_href(filter), None)
+        })
+        .collect();
     let hours: Vec<i64> =
         decisions.iter().filter_map(|(_, _, at, first)| first.map(|f| (*at - f).num_hours().max(0))).collect();
     Ok(DecisionMonth {
@@ -155,14 +183,17 @@ const REPORTER_FEEDS: i64 = 12;
 async fn parsed_today(store: &Store, now: DateTime<Utc>) -> Result<Vec<Tile>, StoreError> {
     let day = now.date_naive();
     let start = day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-    let mut tiles = Vec::new();
-    for (status, label) in
-        [("parsed", "Parsed today"), ("unrecognised", "Not recognised today"), ("failed", "Unreadable today")]
-    {
-        let n = store.count_messages_received(status, start, start + Duration::days(1)).await?;
-        tiles.push(tile(&format!("today_{status}"), label, n, messages_href(status, day), None));
-    }
-    Ok(tiles)
+    let outcomes =
+        [("parsed", "Parsed today"), ("unrecognised", "Not recognised today"), ("failed", "Unreadable today")];
+    let counts = try_join_all(
+        outcomes.iter().map(|(status, _)| store.count_messages_received(status, start, start + Duration::days(1))),
+    )
+    .await?;
+    Ok(outcomes
+        .iter()
+        .zip(counts)
+        .map(|((status, label), n)| tile(&format!("today_{status}"), label, n, messages_href(status, day), None))
+        .collect())
 }
 
 /// The desk's health for admins.

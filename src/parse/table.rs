@@ -297,7 +297,7 @@ pub(crate) fn parse(mail: &Mail<'_>) -> Option<ParsedMessage> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::budget::Budget;
+    use crate::parse::budget::Budget;
 
     fn names(s: &[&str]) -> Vec<String> {
         s.iter().map(|n| normalise(n)).collect()

@@ -1,4 +1,4 @@
-//! The public result types of the ingest parsers: what one raw e-mail turns into.
+//! The public result types of the parsers: what one raw e-mail turns into.
 //!
 //! Invariants: a [`ParsedReport`] always names a concrete source IP (reports that only name a URL or a
 //! domain are dropped with a warning, because the desk attributes by IP); `incident_time` is taken from

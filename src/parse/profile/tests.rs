@@ -1,7 +1,7 @@
 //! Profiles: loading and its errors, matching, and extraction by regex, CSV and JSON.
 
 use super::*;
-use crate::ingest::model::Format;
+use crate::parse::model::Format;
 
 fn profile(text: &str) -> Result<Profile, ProfileError> {
     load::parse("test.toml", text, Source::Embedded)

@@ -11,9 +11,9 @@ use serde_json::Value;
 
 use super::load::{Columns, FromRule, Matcher, Part, Reader, Rule};
 use super::Profile;
-use crate::ingest::mime::{self, Mail};
-use crate::ingest::model::{Format, ParsedMessage, ParsedReport};
-use crate::ingest::{dates, reporter, text};
+use crate::parse::mime::{self, Mail};
+use crate::parse::model::{Format, ParsedMessage, ParsedReport};
+use crate::parse::{dates, reporter, text};
 
 /// Whether every condition of `m` holds for `mail`.
 pub(super) fn matches(m: &Matcher, mail: &Mail<'_>) -> bool {

@@ -11,7 +11,7 @@ use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 
 use super::{Profile, ProfileError, Source};
-use crate::ingest::model::{ReportRole, ReportType};
+use crate::parse::model::{ReportRole, ReportType};
 
 /// The largest profile file read: real profiles are a few hundred bytes.
 pub(super) const MAX_FILE_BYTES: usize = 64 * 1024;
