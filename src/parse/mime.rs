@@ -180,7 +180,7 @@ impl<'a> Leaf<'a> {
         let text = self.text.get_or_init(|| match self.body {
             Body::Text(t) if self.undecoded_qp => Some(decode_qp(t).map_or(Cow::Borrowed(t), Cow::Owned)),
             Body::Text(t) => Some(Cow::Borrowed(t)),
-            Body::Bytes(b) if !looks_binary(b) => Some(String::from_utf8_lossy(b)),
+            Body::Bytes(b) if !looks_binary(b) && !binary_type(&self.content_type) => Some(String::from_utf8_lossy(b)),
             _ => None,
         });
         match text {
@@ -214,9 +214,22 @@ impl<'a> Leaf<'a> {
     }
 }
 
-/// NUL bytes in the first kilobyte mean binary (zip, images); text never contains them.
+/// NUL bytes in the first kilobyte mean binary (zip, images); text never contains them. A PDF may have none
+/// there, yet its body is compressed streams: read as text it yields noise that looks like addresses (`9::1`).
 fn looks_binary(bytes: &[u8]) -> bool {
-    bytes.iter().take(1024).any(|&b| b == 0)
+    bytes.starts_with(b"%PDF-") || bytes.iter().take(1024).any(|&b| b == 0)
+}
+
+/// Declared types whose bytes are never text a report is written in: documents and media. Their readable
+/// content (a PDF's text layer, an image's words) needs an extractor the desk does not have, so staff read
+/// them; `application/octet-stream` stays readable, as reporters send CSV and logs under it.
+fn binary_type(content_type: &str) -> bool {
+    let (top, sub) = content_type.split_once('/').unwrap_or((content_type, ""));
+    matches!(top, "image" | "audio" | "video" | "font")
+        || matches!(sub, "pdf" | "msword" | "postscript" | "x-pdf")
+        || sub.starts_with("vnd.ms-")
+        || sub.starts_with("vnd.openxmlformats")
+        || sub.starts_with("vnd.oasis.opendocument")
 }
 
 /// The leaf parts of `msg` (not descending into attached messages).
@@ -426,5 +439,27 @@ mod tests {
         let mail = b"Content-Type: multipart/mixed; boundary=\"b1\"\n\n--b1\nContent-Type: multipart/alternative;\n boundary=B2\n\n--B2\n\nx\n--B2--\n--b1\n\ny\n-- \nsignature\n--b1--\n";
         assert_eq!(parts(mail), 6, "the top part, every opening or closing delimiter line; not the signature");
         assert_eq!(parts(b"Subject: plain\n\n--not a part\n"), 1);
+    }
+
+    #[test]
+    fn documents_and_media_are_not_read_as_text() {
+        // A PDF without a NUL byte in its first kilobyte, attached as a PDF and as an octet stream.
+        let pdf = "%PDF-1.4\n1 0 obj << /Length 9 >> stream\nx9::1 y 198.51.100.7 z\nendstream endobj\n";
+        for declared in ["application/pdf", "application/octet-stream"] {
+            let mail = format!(
+                "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nSee the file.\n\
+                 --b\nContent-Type: {declared}; name=a.bin\n\
+                 Content-Disposition: attachment; filename=a.bin\n\n{pdf}--b--\n"
+            );
+            let msg = mail_parser::MessageParser::default().parse(mail.as_bytes()).expect("a message");
+            let texts: Vec<String> = leaves(&msg).iter().filter_map(|l| l.text().map(|t| t.into_owned())).collect();
+            assert_eq!(texts.len(), 1, "{declared}: only the text part is text, got {texts:?}");
+        }
+        // The same bytes without the PDF signature, as an octet stream, are a reporter's log: readable.
+        let log = "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: application/octet-stream; \
+                   name=log.txt\n\n2026-12-01 10:00 198.51.100.7 scan\n--b--\n";
+        let msg = mail_parser::MessageParser::default().parse(log.as_bytes()).expect("a message");
+        assert!(leaves(&msg).iter().any(|l| l.text().is_some_and(|t| t.contains("198.51.100.7"))));
+        assert!(binary_type("image/png") && binary_type("application/vnd.ms-excel") && !binary_type("text/csv"));
     }
 }
