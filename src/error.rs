@@ -24,6 +24,13 @@ pub enum AppError {
     /// the message says which and is safe to show.
     #[error("refused: {0}")]
     Refused(String),
+    /// The database did not answer (down, restarting, every connection busy): nothing was done and the same
+    /// request may simply be sent again, which a 503 tells programs (an ingest client, a monitor) to do.
+    #[error("the desk cannot answer right now; please try again later (reference {ref_id})")]
+    Unavailable { ref_id: String },
+    /// The request is over a size budget; the message names the limit.
+    #[error("{0}")]
+    TooLarge(String),
     #[error("something went wrong on our side (reference {ref_id})")]
     Internal { ref_id: String },
     #[error("request failed: {0}")]
@@ -54,16 +61,14 @@ mod server_side {
     impl AppError {
         /// Logs an internal failure with its whole cause chain and returns the opaque variant.
         pub fn internal(cause: &(dyn std::error::Error + 'static)) -> Self {
-            let ref_id = format!("{:08x}", rand::random::<u32>());
-            let mut chain = cause.to_string();
-            let mut source = cause.source();
-            while let Some(s) = source {
-                chain.push_str(": ");
-                chain.push_str(&s.to_string());
-                source = s.source();
-            }
-            tracing::error!(ref_id = %ref_id, error = %chain, "internal error");
+            let ref_id = logged(cause, "internal error");
             AppError::Internal { ref_id }
+        }
+
+        /// Logs a failure to reach the database and returns the retryable variant (503).
+        pub fn unavailable(cause: &(dyn std::error::Error + 'static)) -> Self {
+            let ref_id = logged(cause, "database unavailable");
+            AppError::Unavailable { ref_id }
         }
 
         /// Sets this error's status on the response being built, when there is one (inside a server
@@ -83,15 +88,36 @@ mod server_side {
                 AppError::Forbidden | AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
                 AppError::Invalid { .. } | AppError::ServerFn(_) => StatusCode::BAD_REQUEST,
                 AppError::Conflict(_) => StatusCode::CONFLICT,
+                AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+                AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
                 AppError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
             }
         }
     }
 
+    /// Logs `cause` with its whole chain under a fresh reference id, which the client is shown.
+    fn logged(cause: &(dyn std::error::Error + 'static), what: &str) -> String {
+        let ref_id = format!("{:08x}", rand::random::<u32>());
+        let mut chain = cause.to_string();
+        let mut source = cause.source();
+        while let Some(s) = source {
+            chain.push_str(": ");
+            chain.push_str(&s.to_string());
+            source = s.source();
+        }
+        tracing::error!(ref_id = %ref_id, error = %chain, "{what}");
+        ref_id
+    }
+
     impl From<crate::store::StoreError> for AppError {
         fn from(e: crate::store::StoreError) -> Self {
+            use sqlx::Error as Db;
             match e {
+                // The database not answering is a moment's state, not a bug: the caller may retry.
+                crate::store::StoreError::Db(Db::PoolTimedOut | Db::PoolClosed | Db::Io(_) | Db::WorkerCrashed) => {
+                    AppError::unavailable(&e)
+                }
                 crate::store::StoreError::NotFound => AppError::NotFound { what: "record".into() },
                 crate::store::StoreError::Conflict { constraint } => {
                     AppError::Conflict(format!("already exists ({constraint})"))

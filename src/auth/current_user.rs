@@ -22,14 +22,38 @@ pub fn require_signed_in() -> Result<CurrentUser, AppError> {
 /// The signed-in user if their role is one of `roles`; otherwise `Unauthorized` or `Forbidden`.
 /// Call it first in every server function (default deny).
 pub fn require(roles: &[Role]) -> Result<CurrentUser, AppError> {
-    let user = require_signed_in()?;
+    check(signed_in_user(), roles).map_err(AppError::with_response_status)
+}
+
+/// The one access rule, for server functions (through [`require`]) and plain routes (through the
+/// extractors of `server::extract`) alike: signed in, password no longer one-time, role among `roles`.
+pub fn check(user: Option<CurrentUser>, roles: &[Role]) -> Result<CurrentUser, AppError> {
+    let user = user.ok_or(AppError::Unauthorized)?;
     if user.must_change_password {
-        return Err(AppError::PasswordChangeRequired.with_response_status());
+        return Err(AppError::PasswordChangeRequired);
     }
     if roles.contains(&user.role) {
         Ok(user)
     } else {
-        Err(AppError::Forbidden.with_response_status())
+        Err(AppError::Forbidden)
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ids::UserId;
+
+    fn user(role: Role, must_change_password: bool) -> CurrentUser {
+        let (username, display_name) = ("ann".to_owned(), "Ann".to_owned());
+        CurrentUser { user_id: UserId(1), username, display_name, role, must_change_password, customer_id: None }
+    }
+
+    #[test]
+    fn nobody_is_unauthorized_a_one_time_password_must_change_first_and_other_roles_are_forbidden() {
+        assert_eq!(check(None, &[Role::Admin]), Err(AppError::Unauthorized));
+        assert_eq!(check(Some(user(Role::Admin, true)), &[Role::Admin]), Err(AppError::PasswordChangeRequired));
+        assert_eq!(check(Some(user(Role::Analyst, false)), &[Role::Admin]), Err(AppError::Forbidden));
+        assert_eq!(check(Some(user(Role::Admin, false)), &[Role::Admin]), Ok(user(Role::Admin, false)));
+    }
+}

@@ -10,4 +10,4 @@ pub mod session;
 pub mod signin;
 pub mod throttle;
 
-pub use current_user::{require, require_signed_in, signed_in_user, CurrentUser};
+pub use current_user::{check, require, require_signed_in, signed_in_user, CurrentUser};

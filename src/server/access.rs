@@ -72,7 +72,8 @@ fn decide_page(page: &Page, user: Option<&CurrentUser>, target: &str) -> Option<
     }
 }
 
-fn forbidden_page(user: &CurrentUser) -> Response {
+/// The no-access page: what a signed-in browser sees when its role may not open a page or call a route.
+pub(super) fn forbidden_page(user: &CurrentUser) -> Response {
     let body = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>No access · abusedesk</title>\
          <link rel=\"stylesheet\" href=\"/pkg/abusedesk.css\"></head><body><main class=\"page narrow\">\

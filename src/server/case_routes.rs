@@ -7,53 +7,22 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Json};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
 
-use crate::cases::views as case_views;
+use super::extract::{Reader, Staff};
+use super::form::back_with;
 use super::state::AppState;
-use crate::auth::ingest_token::{self, TokenScope};
+use crate::cases::views as case_views;
 use crate::casework::CaseworkError;
-use crate::domain::access::STAFF;
 use crate::domain::case::{CaseFilter, CaseRow};
-use crate::domain::user::CurrentUser;
+use crate::error::AppError;
 use crate::store::{self, StoreError};
 use crate::triage::rates::Granularity;
 
 /// The most rows one export or API page returns.
 const MAX_ROWS: i64 = 10_000;
-
-fn json_error(status: StatusCode, message: &str) -> Response {
-    (status, Json(serde_json::json!({ "error": message }))).into_response()
-}
-
-fn internal(e: &StoreError) -> Response {
-    tracing::error!(error = %e, "case route failed");
-    json_error(StatusCode::SERVICE_UNAVAILABLE, "the desk cannot answer right now; try again later")
-}
-
-fn is_staff(user: Option<&CurrentUser>) -> bool {
-    user.is_some_and(|u| STAFF.contains(&u.role) && !u.must_change_password)
-}
-
-/// Lets a staff session or a live `read` token through; otherwise the refusal to send.
-async fn reader(state: &AppState, user: Option<&CurrentUser>, headers: &HeaderMap) -> Result<(), Response> {
-    if is_staff(user) {
-        return Ok(());
-    }
-    let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-    match ingest_token::check(&state.store, authorization, TokenScope::Read).await {
-        Ok(Some(_)) => Ok(()),
-        Ok(None) if user.is_some() => Err(json_error(StatusCode::FORBIDDEN, "cases are for staff")),
-        Ok(None) => {
-            let mut refusal = json_error(StatusCode::UNAUTHORIZED, "sign in as staff or send a read token (Authorization: Bearer …)");
-            refusal.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
-            Err(refusal)
-        }
-        Err(e) => Err(internal(&e)),
-    }
-}
 
 fn filter_of(query: Option<&str>) -> CaseFilter {
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
@@ -64,73 +33,44 @@ fn filter_of(query: Option<&str>) -> CaseFilter {
 
 /// `GET /api/v1/cases`: one page (`page`, `per_page` up to 10,000) of the queue as JSON.
 pub async fn api_cases(
+    _: Reader,
     State(state): State<AppState>,
-    user: Option<Extension<CurrentUser>>,
-    headers: HeaderMap,
     RawQuery(query): RawQuery,
-) -> Response {
-    if let Err(refusal) = reader(&state, user.as_deref(), &headers).await {
-        return refusal;
-    }
+) -> Result<Response, AppError> {
     let filter = filter_of(query.as_deref());
     let per_page = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
         .find(|(k, _)| k == "per_page")
         .and_then(|(_, v)| v.parse::<i64>().ok())
         .unwrap_or(crate::domain::case::CASE_PAGE_SIZE)
         .clamp(1, MAX_ROWS);
-    match case_views::case_page(&state.store, &filter, per_page, store::now()).await {
-        Ok(page) => Json(page).into_response(),
-        Err(e) => internal(&e),
-    }
+    let page = case_views::case_page(&state.store, &filter, per_page, store::now()).await?;
+    Ok(Json(page).into_response())
 }
 
 /// `GET /api/v1/cases/{id}`: one case with its counts by duplicate reason, campaigns and reports.
-pub async fn api_case(
-    State(state): State<AppState>,
-    user: Option<Extension<CurrentUser>>,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-) -> Response {
-    if let Err(refusal) = reader(&state, user.as_deref(), &headers).await {
-        return refusal;
-    }
+pub async fn api_case(_: Reader, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
     match case_views::case_detail(&state.store, id, Granularity::Day, store::now()).await {
-        Ok(detail) => Json(detail).into_response(),
-        Err(StoreError::NotFound) => json_error(StatusCode::NOT_FOUND, "no such case"),
-        Err(e) => internal(&e),
+        Ok(detail) => Ok(Json(detail).into_response()),
+        Err(StoreError::NotFound) => Err(AppError::NotFound { what: format!("case {id}") }),
+        Err(e) => Err(e.into()),
     }
 }
 
 /// `GET /cases.csv`: the queue view as CSV, every matching case up to 10,000.
 pub async fn export_csv(
+    _: Reader,
     State(state): State<AppState>,
-    user: Option<Extension<CurrentUser>>,
-    headers: HeaderMap,
     RawQuery(query): RawQuery,
-) -> Response {
-    if let Err(refusal) = reader(&state, user.as_deref(), &headers).await {
-        return refusal;
-    }
+) -> Result<Response, AppError> {
     let mut filter = filter_of(query.as_deref());
     filter.page = 0;
-    let page = match case_views::case_page(&state.store, &filter, MAX_ROWS, store::now()).await {
-        Ok(page) => page,
-        Err(e) => return internal(&e),
-    };
-    match to_csv(&page.rows) {
-        Ok(body) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (header::CONTENT_DISPOSITION, "attachment; filename=\"cases.csv\""),
-            ],
-            body,
-        )
-            .into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "CSV export failed");
-            json_error(StatusCode::INTERNAL_SERVER_ERROR, "the export could not be written")
-        }
-    }
+    let page = case_views::case_page(&state.store, &filter, MAX_ROWS, store::now()).await?;
+    let body = to_csv(&page.rows).map_err(|e| AppError::internal(&e))?;
+    let headers = [
+        (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+        (header::CONTENT_DISPOSITION, "attachment; filename=\"cases.csv\""),
+    ];
+    Ok((headers, body).into_response())
 }
 
 fn to_csv(rows: &[CaseRow]) -> Result<Vec<u8>, csv::Error> {
@@ -167,13 +107,7 @@ fn to_csv(rows: &[CaseRow]) -> Result<Vec<u8>, csv::Error> {
 }
 
 /// `POST /cases/assign`: `case` (repeated), `assignee` (a user id, or `none`), `back` (the queue URL).
-pub async fn assign(State(state): State<AppState>, user: Option<Extension<CurrentUser>>, body: Bytes) -> Response {
-    let Some(Extension(user)) = user else {
-        return Redirect::to("/login?next=%2Fcases").into_response();
-    };
-    if !is_staff(Some(&user)) {
-        return (StatusCode::FORBIDDEN, "Forbidden: cases are for staff.\n").into_response();
-    }
+pub async fn assign(Staff(user): Staff, State(state): State<AppState>, body: Bytes) -> Result<Response, AppError> {
     let (mut cases, mut assignee, mut back) = (Vec::new(), None, "/cases".to_owned());
     for (key, value) in url::form_urlencoded::parse(&body) {
         match key.as_ref() {
@@ -185,22 +119,18 @@ pub async fn assign(State(state): State<AppState>, user: Option<Extension<Curren
             _ => {}
         }
     }
-    let separator = if back.contains('?') { '&' } else { '?' };
     let Some(assignee) = assignee.filter(|_| !cases.is_empty()) else {
-        return Redirect::to(&format!("{back}{separator}notice=choose-cases-and-assignee")).into_response();
+        return Ok(back_with(&back, "notice", "choose-cases-and-assignee", ""));
     };
     let assignee = assignee.map(crate::domain::ids::UserId);
     match crate::casework::assign_cases(&state.store, &user.username, &cases, assignee, store::now()).await {
         Ok(changed) => {
             tracing::info!(by = %user.user_id, cases = cases.len(), changed, "cases assigned");
-            Redirect::to(&format!("{back}{separator}notice=assigned-{changed}")).into_response()
+            Ok(back_with(&back, "notice", &format!("assigned-{changed}"), ""))
         }
         Err(CaseworkError::NotFound(_) | CaseworkError::Invalid(_)) => {
-            Redirect::to(&format!("{back}{separator}notice=unknown-assignee")).into_response()
+            Ok(back_with(&back, "notice", "unknown-assignee", ""))
         }
-        Err(e) => {
-            tracing::error!(error = %e, "assigning cases failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "The cases could not be assigned; please try again.\n").into_response()
-        }
+        Err(e) => Err(e.into()),
     }
 }

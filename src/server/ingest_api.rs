@@ -8,13 +8,14 @@
 
 use axum::body::Body;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 
+use super::extract::Ingester;
 use super::state::AppState;
-use crate::auth::ingest_token;
+use crate::error::AppError;
 use crate::intake::{self, IntakeError};
 use crate::store::Channel;
 
@@ -24,37 +25,22 @@ pub struct IngestQuery {
     recipient: Option<String>,
 }
 
-fn refusal(status: StatusCode, message: &str) -> Response {
-    (status, Json(serde_json::json!({ "error": message }))).into_response()
-}
-
 /// Stores and parses one posted message.
 pub async fn receive_message(
+    _: Ingester,
     State(state): State<AppState>,
     Query(query): Query<IngestQuery>,
     headers: HeaderMap,
     body: Body,
-) -> Response {
-    let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-    match ingest_token::check(&state.store, authorization, ingest_token::TokenScope::Ingest).await {
-        Ok(Some(_)) => {}
-        Ok(None) => {
-            let mut response = refusal(StatusCode::UNAUTHORIZED, "a valid ingest token is required (Authorization: Bearer …)");
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
-            return response;
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "ingest API: cannot check the token");
-            return refusal(StatusCode::SERVICE_UNAVAILABLE, "the desk cannot accept messages right now; try again later");
-        }
-    }
+) -> Result<Response, AppError> {
     let limit = state.settings.max_message_bytes;
+    let too_large = || {
+        tracing::warn!(limit, "ingest API: message over the size limit refused");
+        AppError::TooLarge(format!("the message is over the limit of {limit} bytes"))
+    };
     let raw = match axum::body::to_bytes(body, limit.saturating_add(1)).await {
         Ok(raw) if raw.len() <= limit => raw,
-        Ok(_) | Err(_) => {
-            tracing::warn!(limit, "ingest API: message over the size limit refused");
-            return refusal(StatusCode::PAYLOAD_TOO_LARGE, &format!("the message is over the limit of {limit} bytes"));
-        }
+        Ok(_) | Err(_) => return Err(too_large()),
     };
     let recipient = query
         .recipient
@@ -62,13 +48,12 @@ pub async fn receive_message(
     match intake::receive(&state.store, &raw, Channel::Api, recipient.as_deref(), limit).await {
         Ok(receipt) => {
             let status = if receipt.copy { StatusCode::OK } else { StatusCode::CREATED };
-            (status, Json(receipt)).into_response()
+            Ok((status, Json(receipt)).into_response())
         }
-        Err(e @ IntakeError::Empty) => refusal(StatusCode::BAD_REQUEST, &e.to_string()),
-        Err(e @ IntakeError::TooLarge { .. }) => refusal(StatusCode::PAYLOAD_TOO_LARGE, &e.to_string()),
-        Err(IntakeError::Store(e)) => {
-            tracing::error!(error = %e, "ingest API: message not stored");
-            refusal(StatusCode::SERVICE_UNAVAILABLE, "the message could not be stored; try again later")
-        }
+        Err(e @ IntakeError::Empty) => Err(AppError::invalid("message", e.to_string())),
+        Err(e @ IntakeError::TooLarge { .. }) => Err(AppError::TooLarge(e.to_string())),
+        // Whatever kept the message from being stored, the client must send it again: never a 2xx, and a
+        // 503 rather than a 500 so it does.
+        Err(IntakeError::Store(e)) => Err(AppError::unavailable(&e)),
     }
 }

@@ -4,6 +4,8 @@ pub mod access;
 pub mod api;
 pub mod audit_routes;
 pub mod case_routes;
+pub mod extract;
+pub mod form;
 pub mod holdings_upload;
 pub mod portal_routes;
 pub mod ingest_api;

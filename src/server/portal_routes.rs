@@ -8,192 +8,123 @@
 //! Each answers a form with a redirect back to the case, carrying a notice or the reason for a refusal.
 
 use axum::extract::{Multipart, Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::Extension;
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
 
+use super::extract::{PortalCustomer, SignedIn};
+use super::form::{back_with, Form};
 use super::state::AppState;
-use crate::domain::role::Role;
-use crate::domain::user::CurrentUser;
+use crate::error::AppError;
 use crate::portal::disputes::{self, Filed, Upload};
 use crate::portal::{self, PortalError};
 
 /// A dispute form's fields.
-#[derive(Default)]
 struct DisputeForm {
     body: String,
     decision_id: Option<i64>,
-    file_name: String,
-    file: Vec<u8>,
+    form: Form,
+}
+
+impl DisputeForm {
+    fn of(form: Form) -> Self {
+        let body = form.text("body").unwrap_or_default();
+        let decision_id = form.text("decision_id").and_then(|d| d.trim().parse().ok());
+        DisputeForm { body, decision_id, form }
+    }
+
+    fn upload(&self) -> Option<Upload<'_>> {
+        self.form.file("attachment").map(|(file_name, content)| Upload { file_name, content })
+    }
 }
 
 fn back(case_id: i64, key: &str, text: &str) -> Response {
-    let query: String = url::form_urlencoded::Serializer::new(String::new()).append_pair(key, text).finish();
-    Redirect::to(&format!("/portal/cases/{case_id}?{query}#disputes")).into_response()
+    back_with(&format!("/portal/cases/{case_id}"), key, text, "#disputes")
 }
 
-/// Why a request is not the portal's.
-enum NotPortal {
-    SignedOut,
-    NotACustomer,
+/// Not this customer's, or not there: the same answer, so the portal never tells which.
+fn not_found() -> AppError {
+    AppError::NotFound { what: "page".into() }
 }
 
-impl IntoResponse for NotPortal {
-    fn into_response(self) -> Response {
-        match self {
-            NotPortal::SignedOut => Redirect::to("/login?next=%2Fportal").into_response(),
-            NotPortal::NotACustomer => (StatusCode::FORBIDDEN, "Forbidden: the portal is for customer accounts.\n").into_response(),
-        }
-    }
-}
-
-/// A customer account with a customer, or why not.
-fn portal_user(user: Option<Extension<CurrentUser>>) -> Result<CurrentUser, NotPortal> {
-    match user {
-        None => Err(NotPortal::SignedOut),
-        Some(Extension(u)) if u.role == Role::Customer && !u.must_change_password && u.customer_id.is_some() => Ok(u),
-        Some(_) => Err(NotPortal::NotACustomer),
-    }
-}
-
-async fn read_form(mut form: Multipart) -> Result<DisputeForm, String> {
-    let mut out = DisputeForm::default();
-    loop {
-        let field = match form.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => return Ok(out),
-            Err(e) => return Err(format!("The form could not be read: {}", e.body_text())),
-        };
-        let name = field.name().unwrap_or_default().to_owned();
-        let file_name = field.file_name().unwrap_or_default().to_owned();
-        let bytes = field.bytes().await.map_err(|e| format!("The form could not be read: {}", e.body_text()))?;
-        match name.as_str() {
-            "body" => out.body = String::from_utf8_lossy(&bytes).into_owned(),
-            "decision_id" => out.decision_id = String::from_utf8_lossy(&bytes).trim().parse().ok(),
-            "attachment" => {
-                out.file_name = file_name;
-                out.file = bytes.to_vec();
-            }
-            _ => {}
-        }
-    }
-}
-
-fn answer(case_id: i64, result: Result<Filed, PortalError>, done: &str) -> Response {
-    match result {
+fn answer(case_id: i64, result: Result<Filed, PortalError>, done: &str) -> Result<Response, AppError> {
+    Ok(match result {
         Ok(Filed { attachment_refused: None, .. }) => back(case_id, "notice", done),
         Ok(Filed { attachment_refused: Some(why), .. }) => {
             back(case_id, "error", &format!("{done} The attachment was not kept: {why}."))
         }
         Err(PortalError::Refused(why)) => back(case_id, "error", &format!("Not sent: {why}.")),
-        Err(PortalError::NotFound(_) | PortalError::Forbidden) => {
-            (StatusCode::NOT_FOUND, "Not found.\n").into_response()
-        }
+        Err(PortalError::NotFound(_) | PortalError::Forbidden) => return Err(not_found()),
         Err(PortalError::Store(e)) => {
             tracing::error!(error = %e, "portal: dispute not stored");
             back(case_id, "error", "Your answer could not be stored. Please try again.")
         }
-    }
-}
-
-fn upload(form: &DisputeForm) -> Option<Upload<'_>> {
-    Some(Upload { file_name: &form.file_name, content: &form.file })
+    })
 }
 
 /// Opens a dispute or appeal.
 pub async fn open_dispute(
+    PortalCustomer { user, .. }: PortalCustomer,
     State(state): State<AppState>,
-    user: Option<Extension<CurrentUser>>,
     Path(case_id): Path<i64>,
     form: Multipart,
-) -> Response {
-    let user = match portal_user(user) {
-        Ok(u) => u,
-        Err(refusal) => return refusal.into_response(),
-    };
-    let form = match read_form(form).await {
-        Ok(f) => f,
-        Err(why) => return back(case_id, "error", &why),
+) -> Result<Response, AppError> {
+    let form = match Form::read(form).await {
+        Ok(form) => DisputeForm::of(form),
+        Err(why) => return Ok(back(case_id, "error", &why)),
     };
     let days = state.settings.appeal_days;
-    let result = disputes::open(&state.store, &user, case_id, &form.body, form.decision_id, upload(&form), days).await;
-    let done = if form.decision_id.is_some() { "Your appeal was sent to a manager." } else { "Your dispute was sent to the abuse desk." };
+    let (body, decision_id) = (&form.body, form.decision_id);
+    let result = disputes::open(&state.store, &user, case_id, body, decision_id, form.upload(), days).await;
+    let done = match decision_id {
+        Some(_) => "Your appeal was sent to a manager.",
+        None => "Your dispute was sent to the abuse desk.",
+    };
     answer(case_id, result, done)
 }
 
 /// The customer writes again in its dispute.
 pub async fn reply(
+    PortalCustomer { user, .. }: PortalCustomer,
     State(state): State<AppState>,
-    user: Option<Extension<CurrentUser>>,
     Path(dispute_id): Path<i64>,
     form: Multipart,
-) -> Response {
-    let user = match portal_user(user) {
-        Ok(u) => u,
-        Err(refusal) => return refusal.into_response(),
-    };
-    let form = match read_form(form).await {
-        Ok(f) => f,
-        Err(why) => return (StatusCode::BAD_REQUEST, format!("{why}\n")).into_response(),
-    };
-    let Ok(dispute) = state.store.get_dispute(dispute_id).await else {
-        return (StatusCode::NOT_FOUND, "Not found.\n").into_response();
-    };
+) -> Result<Response, AppError> {
+    let form = DisputeForm::of(Form::read(form).await.map_err(|why| AppError::invalid("form", why))?);
+    let dispute = state.store.get_dispute(dispute_id).await.map_err(|_| not_found())?;
     let case_id = dispute.abuse_case_id;
-    let result = disputes::customer_reply(&state.store, &user, dispute_id, &form.body, upload(&form)).await;
+    let result = disputes::customer_reply(&state.store, &user, dispute_id, &form.body, form.upload()).await;
     answer(case_id, result, "Your reply was sent to the abuse desk.")
 }
 
 /// The customer's cases as CSV.
-pub async fn cases_csv(State(state): State<AppState>, user: Option<Extension<CurrentUser>>) -> Response {
-    let user = match portal_user(user) {
-        Ok(u) => u,
-        Err(refusal) => return refusal.into_response(),
-    };
-    let Ok(customer_id) = portal::customer_of(&user) else {
-        return StatusCode::FORBIDDEN.into_response();
-    };
-    match portal::cases_csv(&state.store, customer_id).await {
-        Ok(csv) => (
-            [
-                (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
-                (header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"cases.csv\"")),
-            ],
-            csv,
-        )
-            .into_response(),
-        Err(e) => {
-            tracing::error!(error = ?e, "portal: cases export failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "The export is not available right now; try again later.\n").into_response()
-        }
-    }
+pub async fn cases_csv(customer: PortalCustomer, State(state): State<AppState>) -> Result<Response, AppError> {
+    let csv = portal::cases_csv(&state.store, customer.customer_id).await?;
+    let headers = [
+        (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+        (header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"cases.csv\"")),
+    ];
+    Ok((headers, csv).into_response())
 }
 
 /// An attachment, always as a download (never rendered inline, whatever its type).
 pub async fn attachment(
+    SignedIn(user): SignedIn,
     State(state): State<AppState>,
-    user: Option<Extension<CurrentUser>>,
     Path(id): Path<i64>,
-) -> Response {
-    let Some(Extension(user)) = user.filter(|Extension(u)| !u.must_change_password) else {
-        return (StatusCode::UNAUTHORIZED, "Please sign in.\n").into_response();
+) -> Result<Response, AppError> {
+    let (meta, bytes) = match disputes::attachment(&state.store, &user, id).await {
+        Ok(found) => found,
+        Err(PortalError::Store(e)) => return Err(e.into()),
+        Err(_) => return Err(not_found()),
     };
-    match disputes::attachment(&state.store, &user, id).await {
-        Ok((meta, bytes)) => {
-            let content_type = HeaderValue::from_str(&meta.content_type).unwrap_or(HeaderValue::from_static("application/octet-stream"));
-            let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", meta.file_name))
-                .unwrap_or(HeaderValue::from_static("attachment"));
-            let headers = [
-                (header::CONTENT_TYPE, content_type),
-                (header::CONTENT_DISPOSITION, disposition),
-                (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
-            ];
-            (headers, bytes).into_response()
-        }
-        Err(PortalError::Store(e)) => {
-            tracing::error!(error = %e, "attachment could not be read");
-            StatusCode::SERVICE_UNAVAILABLE.into_response()
-        }
-        Err(_) => (StatusCode::NOT_FOUND, "Not found.\n").into_response(),
-    }
+    let content_type =
+        HeaderValue::from_str(&meta.content_type).unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", meta.file_name))
+        .unwrap_or(HeaderValue::from_static("attachment"));
+    let headers = [
+        (header::CONTENT_TYPE, content_type),
+        (header::CONTENT_DISPOSITION, disposition),
+        (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+    ];
+    Ok((headers, bytes).into_response())
 }
