@@ -9,7 +9,9 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Instant;
 
-use abusedesk::attribution::{find_conflicts, Assignment, AssignmentIndex, AssignmentKind, Attribution};
+use abusedesk::attribution::conflicts::find_conflicts;
+use abusedesk::attribution::holding::{Assignment, AssignmentKind, Attribution};
+use abusedesk::attribution::index::AssignmentIndex;
 use chrono::{DateTime, Duration, Utc};
 
 /// A small deterministic generator, so every run measures the same data.

@@ -146,7 +146,7 @@ async fn bench(name: &str, store: Store, reports: usize, cases: usize) {
         fill(&store, reports, cases, now).await;
         let filled = started.elapsed();
         let started = Instant::now();
-        let placed = abusedesk::intake::cases::place_all(&store).await.unwrap();
+        let placed = abusedesk::cases::placement::place_all(&store).await.unwrap();
         let recounted = started.elapsed();
         refresh_statistics(&store).await;
         println!("{name}: {reports} reports in {cases} cases written in {filled:.1?}; {} cases recounted in {recounted:.1?}", placed.cases);

@@ -24,8 +24,9 @@ pub enum AppError {
     /// the message says which and is safe to show.
     #[error("refused: {0}")]
     Refused(String),
-    /// The database did not answer (down, restarting, every connection busy): nothing was done and the same
-    /// request may simply be sent again, which a 503 tells programs (an ingest client, a monitor) to do.
+    /// The database failed the request (down, busy, or it refused a statement): the action's transaction was
+    /// rolled back, nothing was done and the same request may be sent again, which a 503 tells programs
+    /// (an ingest client, a monitor) to do.
     #[error("the desk cannot answer right now; please try again later (reference {ref_id})")]
     Unavailable { ref_id: String },
     /// The request is over a size budget; the message names the limit.
@@ -112,12 +113,11 @@ mod server_side {
 
     impl From<crate::store::StoreError> for AppError {
         fn from(e: crate::store::StoreError) -> Self {
-            use sqlx::Error as Db;
             match e {
-                // The database not answering is a moment's state, not a bug: the caller may retry.
-                crate::store::StoreError::Db(Db::PoolTimedOut | Db::PoolClosed | Db::Io(_) | Db::WorkerCrashed) => {
-                    AppError::unavailable(&e)
-                }
+                // A database error rolled the whole action back (every action is one transaction), so nothing
+                // was changed and the same request may be sent again: 503, whether the database was down,
+                // busy or refused a statement. Stored data that cannot be read is ours to fix: 500.
+                crate::store::StoreError::Db(_) => AppError::unavailable(&e),
                 crate::store::StoreError::NotFound => AppError::NotFound { what: "record".into() },
                 crate::store::StoreError::Conflict { constraint } => {
                     AppError::Conflict(format!("already exists ({constraint})"))

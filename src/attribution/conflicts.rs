@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use ipnet::IpNet;
 
-use super::{Assignment, AssignmentKind, Candidate};
+use super::holding::{Assignment, AssignmentKind, Candidate};
 
 /// Two assignments of different customers that overlap.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use chrono::{DateTime, NaiveDate, Utc};
 use ipnet::IpNet;
 
-use super::AssignmentKind;
+use super::holding::AssignmentKind;
 
 /// A row that was not taken, and why. `line` is the 1-based line the row starts on (the header is line 1).
 #[derive(Debug, Clone, PartialEq, Eq)]

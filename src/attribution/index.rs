@@ -8,7 +8,7 @@ use std::net::IpAddr;
 use chrono::{DateTime, Utc};
 use ipnet::IpNet;
 
-use super::{Assignment, AssignmentKind, Attribution, Candidate, MatchKind, UnattributedReason};
+use super::holding::{Assignment, AssignmentKind, Attribution, Candidate, MatchKind, UnattributedReason};
 
 /// The lookup structure over a set of assignments.
 #[derive(Debug, Default)]

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
 
-use super::RowError;
+use super::csv_import::RowError;
 
 /// One session's address.
 #[derive(Debug, Clone, PartialEq)]

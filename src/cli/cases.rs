@@ -12,7 +12,7 @@ use crate::triage::volume::parse_volume;
 
 /// Places unplaced reports and recounts every case.
 pub async fn recount(store: &Store) -> anyhow::Result<()> {
-    let placed = crate::intake::cases::place_all(store).await?;
+    let placed = crate::cases::placement::place_all(store).await?;
     println!(
         "{} report(s) placed or re-linked, {} case(s) recounted, {} reopened",
         placed.reports, placed.cases, placed.reopened

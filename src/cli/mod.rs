@@ -2,9 +2,9 @@
 //! `customers`, `assignments`, `address-space`, `attribute`, `reattribute`, `recount`, `volumes`, `threshold`. Errors are printed with their causes
 //! and end the process with a non-zero status.
 
+mod attribution;
 mod cases;
 mod collect;
-mod holdings;
 mod intake;
 mod parse;
 mod profiles;
@@ -82,15 +82,21 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             store.close().await;
             result
         }
-        Some(Command::Customers(cmd)) => with_store(url, |store| async move { holdings::import(&store, cmd, true).await }).await,
-        Some(Command::Assignments(cmd)) => with_store(url, |store| async move { holdings::import(&store, cmd, false).await }).await,
-        Some(Command::AddressSpace(cmd)) => with_store(url, |store| async move { holdings::address_space(&store, cmd).await }).await,
+        Some(Command::Customers(cmd)) => {
+            with_store(url, |store| async move { attribution::import(&store, cmd, true).await }).await
+        }
+        Some(Command::Assignments(cmd)) => {
+            with_store(url, |store| async move { attribution::import(&store, cmd, false).await }).await
+        }
+        Some(Command::AddressSpace(cmd)) => {
+            with_store(url, |store| async move { attribution::address_space(&store, cmd).await }).await
+        }
         Some(Command::Attribute { ip, port, at, json }) => {
-            with_store(url, |store| async move { holdings::attribute(&store, ip, port, at, json).await }).await
+            with_store(url, |store| async move { attribution::attribute(&store, ip, port, at, json).await }).await
         }
         Some(Command::Reattribute) => {
             with_store(url, |store| async move {
-                let changed = crate::intake::attribute::reattribute_all(&store, "re-run by an operator").await?;
+                let changed = crate::attribution::attribute::reattribute_all(&store, "re-run by an operator").await?;
                 println!("{changed} report(s) attributed anew");
                 Ok(())
             })

@@ -1,8 +1,8 @@
 //! The demo dataset behind `abusedesk serve --demo`: enough for a newcomer to see every capability of the
 //! desk within a minute. Each capability adds its own demo data here.
 
+mod attribution;
 mod cases;
-mod holdings;
 mod mail;
 
 use anyhow::{bail, Context};
@@ -73,7 +73,7 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoAccount>> {
         )
         .await?;
         let now = store::now();
-        holdings::load_before_mail(store, now).await.context("failed to load the demo customers")?;
+        attribution::load_before_mail(store, now).await.context("failed to load the demo customers")?;
         let customers = store.customer_ids_by_ref().await?;
         for (username, name, account_ref) in PORTALS {
             let customer = customers.get(*account_ref).copied().context("a demo customer is missing")?;
@@ -84,7 +84,7 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoAccount>> {
                 .await
                 .context("failed to store a demo message")?;
         }
-        holdings::load_after_mail(store, now).await.context("failed to load the late demo assignments")?;
+        attribution::load_after_mail(store, now).await.context("failed to load the late demo assignments")?;
         cases::load_after_mail(store, now).await.context("failed to load the demo triage work")?;
         // One notification the customer's mail server refused, so the admin sees what a failure looks like.
         if let Some(n) = store.outbox(1).await?.first() {

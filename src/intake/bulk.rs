@@ -8,8 +8,7 @@
 //! are in their cases but not yet in the counters; an import that is killed leaves them listed, and the
 //! next intake run or `serve` start recounts them (`intake::heal`).
 
-use super::cases::Recount;
-use super::heal;
+use crate::cases::placement::{self, Recount};
 use super::{receive_batch, Incoming, IntakeError, Receipt};
 use crate::store::{Channel, Store, StoreError};
 
@@ -54,7 +53,7 @@ impl<'s> Bulk<'s> {
     async fn recount(&mut self) -> usize {
         self.since_recount = 0;
         // The journal lists every case this import touched (and any another process left behind).
-        match heal::recount_listed(self.store, usize::MAX).await {
+        match placement::recount_listed(self.store, usize::MAX).await {
             Ok(n) => n,
             Err(e) => {
                 // The reports are stored and placed; the cases stay listed for the next run to recount.

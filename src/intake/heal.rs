@@ -10,7 +10,8 @@
 
 use std::collections::BTreeSet;
 
-use super::{attribute, cases};
+use crate::attribution::attribute;
+use crate::cases::placement::{self, Recount};
 use crate::store::{self, Store, StoreError};
 
 /// A pending message younger than this may still be in another live process's hands (LMTP parses right
@@ -77,32 +78,10 @@ pub async fn heal(store: &Store, budget: Budget) -> Result<Healed, StoreError> {
         }
         // Attributing again is idempotent; a report stored just before a crash was never attributed.
         attribute::attribute_messages(store, &fresh).await?;
-        cases::place_messages(store, &fresh, cases::Recount::Later).await?;
+        placement::place_messages(store, &fresh, Recount::Later).await?;
         healed.messages += fresh.len();
     }
-    healed.cases = recount_listed(store, budget.cases).await?;
+    healed.cases = placement::recount_listed(store, budget.cases).await?;
     Ok(healed)
 }
 
-/// Recounts up to `limit` cases of the journal; returns how many.
-///
-/// # Errors
-/// Database errors.
-pub async fn recount_listed(store: &Store, limit: usize) -> Result<usize, StoreError> {
-    let mut done = 0;
-    let mut seen = BTreeSet::new();
-    while done < limit {
-        let want = limit.saturating_sub(done).min(500);
-        let listed = store.cases_to_recount(i64::try_from(want).unwrap_or(500)).await?;
-        // A case still listed after its recount was changed meanwhile; the next call takes it.
-        let fresh: Vec<i64> = listed.into_iter().filter(|c| seen.insert(*c)).collect();
-        if fresh.is_empty() {
-            break;
-        }
-        for &case_id in &fresh {
-            store.recount_case(case_id, store::now()).await?;
-        }
-        done += fresh.len();
-    }
-    Ok(done)
-}

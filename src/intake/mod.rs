@@ -6,11 +6,8 @@
 //! parser panic, a database failure while storing reports), the raw message is already kept; it stays
 //! `pending` and `abusedesk reparse` picks it up. Parsing never alters the raw bytes.
 
-pub mod attribute;
 pub mod bulk;
-pub mod cases;
 pub mod heal;
-pub mod holdings;
 pub mod imap;
 pub mod lmtp;
 pub mod parsing;
@@ -20,6 +17,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use sha2::{Digest, Sha256};
 
+use crate::attribution::attribute;
+use crate::cases::placement::{self, Recount};
 use crate::store::{self, Channel, ImapCursor, NewArrival, ParseStatus, Store, StoreError, StoredArrival};
 
 pub use parsing::{complainant_hash, format_name, Parsed};
@@ -79,7 +78,7 @@ pub async fn receive(
     max_bytes: usize,
 ) -> Result<Receipt, IntakeError> {
     let one = [Incoming { raw, recipient }];
-    let mut receipts = receive_batch(store, &one, channel, max_bytes, cases::Recount::Now).await?;
+    let mut receipts = receive_batch(store, &one, channel, max_bytes, Recount::Now).await?;
     receipts.pop().unwrap_or(Err(IntakeError::Store(StoreError::NotFound)))
 }
 
@@ -97,7 +96,7 @@ pub async fn receive_batch(
     messages: &[Incoming<'_>],
     channel: Channel,
     max_bytes: usize,
-    recount: cases::Recount,
+    recount: Recount,
 ) -> Result<Vec<Result<Receipt, IntakeError>>, StoreError> {
     // Parsing starts on the other cores while the bytes are being stored; what it finds is stored only
     // after the bytes are durable, and a message that turns out to be a copy of a parsed one drops it.
@@ -188,7 +187,7 @@ pub async fn settle_arrivals(
     store: &Store,
     stored: &[StoredArrival],
     parsed_all: Vec<Parsed>,
-    recount: cases::Recount,
+    recount: Recount,
 ) -> Result<HashMap<i64, ParseSummary>, StoreError> {
     let mut summaries: HashMap<i64, ParseSummary> = HashMap::new();
     let mut to_parse: Vec<(i64, Parsed)> = Vec::new();
@@ -225,7 +224,7 @@ pub async fn settle_arrivals(
     }
     if !copies_of_parsed.is_empty() {
         let ids: Vec<i64> = copies_of_parsed.into_iter().collect();
-        if let Err(e) = cases::recount_messages(store, &ids, recount).await {
+        if let Err(e) = placement::recount_messages(store, &ids, recount).await {
             tracing::error!(messages = ids.len(), error = %e, "copies stored, but their cases could not be recounted");
         }
     }
@@ -280,14 +279,14 @@ pub async fn reparse(store: &Store, ids: &[i64]) -> Result<HashMap<i64, ParseSum
         raws.push(store.find_message_raw(id).await?.ok_or(StoreError::NotFound)?);
     }
     let parsed = parsing::parse_all(raws).await;
-    store_parsed(store, ids.iter().copied().zip(parsed).collect(), cases::Recount::Now).await
+    store_parsed(store, ids.iter().copied().zip(parsed).collect(), Recount::Now).await
 }
 
 /// Stores every parse outcome in one transaction, then attributes and places the reports.
 async fn store_parsed(
     store: &Store,
     messages: Vec<(i64, Parsed)>,
-    recount: cases::Recount,
+    recount: Recount,
 ) -> Result<HashMap<i64, ParseSummary>, StoreError> {
     if messages.is_empty() {
         return Ok(HashMap::new());
@@ -310,11 +309,11 @@ async fn store_parsed(
 /// Attributes the reports of some messages and puts them into cases. The reports are stored already; if
 /// this fails they wait, unattributed or outside any case, for `abusedesk reattribute` / `abusedesk
 /// recount`, and the parse itself still counts.
-pub async fn settle_messages(store: &Store, ids: &[i64], recount: cases::Recount) {
+pub async fn settle_messages(store: &Store, ids: &[i64], recount: Recount) {
     if let Err(e) = attribute::attribute_messages(store, ids).await {
         tracing::error!(messages = ids.len(), error = %e, "reports stored, but they could not be attributed");
     }
-    if let Err(e) = cases::place_messages(store, ids, recount).await {
+    if let Err(e) = placement::place_messages(store, ids, recount).await {
         tracing::error!(messages = ids.len(), error = %e, "reports stored, but they could not be put into cases");
     }
 }

@@ -6,8 +6,8 @@ pub mod audit_routes;
 pub mod case_routes;
 pub mod extract;
 pub mod form;
-pub mod holdings_upload;
 pub mod portal_routes;
+pub mod imports_upload;
 pub mod ingest_api;
 pub mod sessions;
 pub mod signin;
@@ -68,7 +68,7 @@ pub fn build_router(state: AppState, sessions: SessionLayer) -> Router {
         .route("/disputes/attachments/{id}", get(portal_routes::attachment))
         .route("/messages/upload", post(upload::upload_message).layer(DefaultBodyLimit::max(upload_limit)))
         // Customer and assignment files of a large ISP run to tens of megabytes.
-        .route("/admin/imports/upload", post(holdings_upload::upload_holdings).layer(DefaultBodyLimit::max(IMPORT_LIMIT)))
+        .route("/admin/imports/upload", post(imports_upload::upload_import).layer(DefaultBodyLimit::max(IMPORT_LIMIT)))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         // Static files (the wasm bundle above all) go out gzip-compressed to browsers that accept it; pages
         // are not compressed here, so streamed rendering is never held back by a compressor's buffer.

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use ipnet::IpNet;
 
-use super::customers::like_escape;
+use super::like_escape;
 use super::{on_backend, Store, StoreError};
 use crate::domain::case::{CaseFilter, RateLine};
 use crate::triage::rates::{Threshold, TREND_DAYS};

@@ -190,7 +190,7 @@ impl Store {
         let sql = format!(
             "select abuse_case_id, count(*) from report where abuse_case_id in ({}) and unique_in_case = $1 \
              and incident_time >= $2 and incident_time < $3 group by abuse_case_id",
-            super::customers::placeholders(4, case_ids.len())
+            super::placeholders(4, case_ids.len())
         );
         let far = now + Duration::days(36_500);
         for (window, from, to) in [(0, day, far), (1, week, far), (2, fortnight, week)] {
@@ -285,7 +285,7 @@ impl Store {
         let sql = format!(
             "select source_ip, cast(sum(messages) as bigint) from sending_volume where day >= $1 and source_ip in ({}) \
              group by source_ip",
-            super::customers::placeholders(2, ips.len())
+            super::placeholders(2, ips.len())
         );
         let rows: Vec<(String, i64)> = on_backend!(self, |pool| {
             let mut q = sqlx::query_as(&sql).bind(since);

@@ -107,7 +107,7 @@ impl Store {
         let sql = format!(
             "select abuse_case_id, count(*) from dispute where status = 'open' and abuse_case_id in ({}) \
              group by abuse_case_id",
-            super::customers::placeholders(1, case_ids.len())
+            super::placeholders(1, case_ids.len())
         );
         let rows: Vec<(i64, i64)> = on_backend!(self, |pool| {
             let mut q = sqlx::query_as(&sql);
@@ -146,7 +146,7 @@ impl Store {
             "select m.dispute_message_id, m.dispute_id, u.display_name as author_name, m.from_staff, m.body, m.created_at \
              from dispute_message m join app_user u on u.user_id = m.author_id \
              where m.dispute_id in ({}) order by m.dispute_message_id",
-            super::customers::placeholders(1, dispute_ids.len())
+            super::placeholders(1, dispute_ids.len())
         );
         Ok(on_backend!(self, |pool| {
             let mut q = sqlx::query_as(&sql);
@@ -164,7 +164,7 @@ impl Store {
         }
         let sql = format!(
             "select {ATTACHMENT_COLUMNS} from dispute_attachment where dispute_id in ({}) order by dispute_attachment_id",
-            super::customers::placeholders(1, dispute_ids.len())
+            super::placeholders(1, dispute_ids.len())
         );
         Ok(on_backend!(self, |pool| {
             let mut q = sqlx::query_as(&sql);

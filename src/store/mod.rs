@@ -4,7 +4,6 @@
 //! `on conflict … returning` work on both. Rows decode into private `…Row` structs and leave this module as
 //! domain types. Every function here has a test that runs on both backends (tests/store).
 
-mod assignments;
 mod attribution;
 mod audit;
 mod case_filter;
@@ -12,12 +11,10 @@ mod case_queue;
 mod case_work;
 mod cases;
 mod claims;
-mod customers;
 mod dashboard;
 mod decisions;
 mod disputes;
 mod imap_mailboxes;
-mod imports;
 mod ingest_tokens;
 mod intake_days;
 mod investigations;
@@ -41,16 +38,16 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
-pub use assignments::{containing_prefixes, NewHolding};
-pub use attribution::{AttributionRecord, ReportToAttribute, UnattributedRow};
+pub use attribution::assignments::{containing_prefixes, NewHolding};
+pub use attribution::reports::{AttributionRecord, ReportToAttribute, UnattributedRow};
 pub use case_queue::{CaseRecord, CaseReportRecord, RateScope, RecentCounts};
 pub use cases::{CaseFacts, CaseHandle, CaseKey, Placement};
-pub use customers::UpsertCounts;
+pub use attribution::customers::UpsertCounts;
 pub use dashboard::{AccountFlags, Backlog};
 pub use decisions::{ChecklistRow, DecisionRecord, NewDecision, NoteRecord};
 pub use disputes::{AttachmentRecord, DisputeMessageRecord, DisputeRecord, NewAttachment};
 pub use imap_mailboxes::{ImapCursor, ImapMailbox};
-pub use imports::NewImportRun;
+pub use attribution::imports::NewImportRun;
 pub use ingest_tokens::IngestTokenView;
 pub use investigations::InvestigationRecord;
 pub use message_shapes::{MessageFilter, ShapeGroup, SHAPE_NOT_COMPUTED};
@@ -125,6 +122,23 @@ pub(crate) fn begin_write<P: WriteBegin>(_pool: &P) -> &'static str {
 
 /// At most this many ids or keys in one `in (…)` list, well under both databases' bind limits.
 pub(crate) const IDS_PER_QUERY: usize = 500;
+
+/// `$first, $first+1, …` for `count` values of an `in (…)` list.
+pub(crate) fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// Makes `%`, `_` and `\` in a search term literal for `like … escape '\'` (the same on both databases).
+pub(crate) fn like_escape(term: &str) -> String {
+    let mut out = String::with_capacity(term.len());
+    for c in term.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
 
 /// `NotFound` when an update or delete by key touched no row.
 pub(crate) fn found(rows_affected: u64) -> Result<(), StoreError> {

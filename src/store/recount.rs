@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 
 use super::tx::{on_tx, Tx};
-use super::{customers::placeholders, on_backend, Store, StoreError, IDS_PER_QUERY};
+use super::{on_backend, placeholders, Store, StoreError, IDS_PER_QUERY};
 
 /// Raises a listed case's generation, or lists it. `excluded` is the row the insert proposed.
 const UPSERT: &str = "on conflict (abuse_case_id) do update \

@@ -159,7 +159,7 @@ pub(super) fn refresh_sql(messages: usize) -> String {
          seen_at = coalesce(incident_time, (select m.first_received_at from inbound_message m \
          where m.inbound_message_id = report.inbound_message_id)) \
          where inbound_message_id in ({})",
-        super::customers::placeholders(1, messages)
+        super::placeholders(1, messages)
     )
 }
 
@@ -169,7 +169,7 @@ fn recount_sql(messages: usize) -> String {
         "update inbound_message set report_count = (select count(*) from report r \
          where r.inbound_message_id = inbound_message.inbound_message_id), updated_at = $1 \
          where inbound_message_id in ({})",
-        super::customers::placeholders(2, messages)
+        super::placeholders(2, messages)
     )
 }
 
@@ -213,7 +213,7 @@ impl Store {
         let delete = |n: usize| {
             format!(
                 "delete from report where entered_by is null and inbound_message_id in ({})",
-                super::customers::placeholders(1, n)
+                super::placeholders(1, n)
             )
         };
         let reports: Vec<ReportRow> = outcomes
@@ -254,7 +254,7 @@ impl Store {
             // The intake counter moves by what this replacement changes (see store::intake_days).
             let mut deltas = IntakeDeltas::new();
             let parsed_of = |n: usize| {
-                format!("r.entered_by is null and r.inbound_message_id in ({})", super::customers::placeholders(1, n))
+                format!("r.entered_by is null and r.inbound_message_id in ({})", super::placeholders(1, n))
             };
             for chunk in ids.chunks(super::IDS_PER_QUERY) {
                 intake_tally!(tx, deltas, -1, parsed_of(chunk.len()), chunk.iter());

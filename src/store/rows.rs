@@ -38,7 +38,7 @@ impl Store {
     {
         let mut out = Vec::new();
         for chunk in ids.chunks(super::IDS_PER_QUERY) {
-            let sql = format!("{select} ({}) {order}", super::customers::placeholders(1, chunk.len()));
+            let sql = format!("{select} ({}) {order}", super::placeholders(1, chunk.len()));
             let rows: Vec<T> = on_backend!(self, |pool| {
                 let mut query = sqlx::query_as(&sql);
                 for id in chunk {

@@ -107,7 +107,7 @@ async fn an_import_killed_again_and_again_leaves_counters_a_recount_would_not_ch
     assert!(store.cases_to_recount(10).await.unwrap().is_empty(), "no case waits for a recount");
     let healed = counters(&store).await;
     assert!(healed.len() >= 40, "{} cases", healed.len());
-    abusedesk::intake::cases::place_all(&store).await.unwrap();
+    abusedesk::cases::placement::place_all(&store).await.unwrap();
     let recounted = counters(&store).await;
     let wrong: Vec<(&String, &String)> = healed.iter().zip(&recounted).filter(|(a, b)| a != b).collect();
     assert!(wrong.is_empty(), "{} of {} cases were wrong before a recount: {wrong:#?}", wrong.len(), healed.len());
@@ -118,7 +118,7 @@ async fn an_import_killed_again_and_again_leaves_counters_a_recount_would_not_ch
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(store.count_intake().await.unwrap().messages, i64::try_from(MESSAGES).unwrap() + 1);
     let complete = counters(&store).await;
-    abusedesk::intake::cases::place_all(&store).await.unwrap();
+    abusedesk::cases::placement::place_all(&store).await.unwrap();
     assert_eq!(complete, counters(&store).await);
     store.close().await;
 }

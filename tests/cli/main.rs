@@ -6,7 +6,7 @@
 
 mod audit;
 mod healing;
-mod holdings;
+mod attribution;
 mod imap;
 mod intake;
 mod lmtp;

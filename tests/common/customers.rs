@@ -6,7 +6,8 @@ use abusedesk::store::Store;
 /// A customer `account_ref` (named "<ref> Ltd", contact noc@<ref>.example) holding each of `networks`
 /// statically since 1990; returns its id.
 pub async fn customer_holding(store: &Store, account_ref: &str, networks: &[&str]) -> i64 {
-    use abusedesk::attribution::{AssignmentKind, CustomerStatus, NewCustomer};
+    use abusedesk::attribution::csv_import::{CustomerStatus, NewCustomer};
+use abusedesk::attribution::holding::AssignmentKind;
     let now = abusedesk::store::now();
     let c = NewCustomer {
         account_ref: account_ref.into(),

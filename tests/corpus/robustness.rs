@@ -119,7 +119,7 @@ fn deeply_nested_mime_does_not_overflow_the_stack() {
 #[tokio::test]
 async fn damaged_fixtures_are_stored_verbatim() {
     use abusedesk::intake::{receive_batch, Incoming, IntakeError, DEFAULT_MAX_MESSAGE_BYTES};
-    use abusedesk::intake::cases::Recount;
+    use abusedesk::cases::placement::Recount;
     use abusedesk::store::{Channel, Store};
 
     let mut rng = Rng(0x2545_f491_4f6c_dd1d);

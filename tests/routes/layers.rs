@@ -9,11 +9,24 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The layers, lowest first. `audit::chain` is the audit log's pure hash chain (the store computes it on
-/// every append); the rest of `audit` records and verifies entries through the store.
+/// every append); the rest of `audit` records and verifies entries through the store. Attribution's rules and
+/// file readers are pure; `attribution` itself (attributing reports, running imports) is a service.
 const LAYERS: [(&str, &[&str]); 6] = [
-    ("pure rules", &["domain", "parse", "investigation", "attribution", "triage", "redact", "audit::chain"]),
+    (
+        "pure rules",
+        &[
+            "domain", "parse", "investigation", "triage", "redact", "audit::chain", "attribution::holding",
+            "attribution::index", "attribution::conflicts", "attribution::csv_import", "attribution::radius",
+        ],
+    ),
     ("store", &["store"]),
-    ("services", &["audit", "cases", "casework", "config", "dashboard", "intake", "notify", "portal", "provisioning"]),
+    (
+        "services",
+        &[
+            "attribution", "audit", "cases", "casework", "config", "dashboard", "intake", "notify", "portal",
+            "provisioning",
+        ],
+    ),
     ("HTTP", &["auth", "error", "server"]),
     ("web and demo data", &["web", "demo"]),
     ("entry points", &["cli", "main", "lib"]),

@@ -1,10 +1,12 @@
 //! Customers, assignments, address space, report attribution, its changes and the import record, on both
 //! backends; and attribution through the real intake path (at ingest, and again after a late import).
 
-use abusedesk::attribution::{AssignmentKind, CustomerStatus, NewCustomer};
+use abusedesk::attribution::csv_import::{CustomerStatus, NewCustomer};
+use abusedesk::attribution::holding::AssignmentKind;
 use abusedesk::domain::attribution::RowProblem;
-use abusedesk::intake::holdings::{self, ImportKind, ImportRequest};
-use abusedesk::intake::{self, attribute};
+use abusedesk::attribution::imports::{self, ImportKind, ImportRequest};
+use abusedesk::attribution::attribute;
+use abusedesk::intake;
 use abusedesk::store::{self, AttributionRecord, Channel, NewHolding, NewImportRun, Store};
 use chrono::{DateTime, Utc};
 
@@ -178,14 +180,14 @@ async fn a_late_import_attributes_a_waiting_report_and_records_the_change() {
         let customers = b"account_ref,name,emails,status,notes\nL-7,Late Customer,noc@late.example,active,\n";
         let req =
             |kind, file_name, bytes, dry_run| ImportRequest { kind, file_name, bytes, dry_run, imported_by: "tester" };
-        holdings::import(&s, &req(ImportKind::Customers, "c.csv", customers, false)).await.unwrap();
+        imports::import(&s, &req(ImportKind::Customers, "c.csv", customers, false)).await.unwrap();
         let file = b"account_ref,kind,network,port_from,port_to,valid_from,valid_to\n\
                      L-7,static,10.0.0.0/29,,,2003-01-01,\nNOBODY,static,10.9.0.0/16,,,2003-01-01,\n";
-        let dry = holdings::import(&s, &req(ImportKind::Assignments, "late.csv", file, true)).await.unwrap();
+        let dry = imports::import(&s, &req(ImportKind::Assignments, "late.csv", file, true)).await.unwrap();
         assert_eq!((dry.rows_added, dry.reattributed), (1, 0));
         assert_eq!(s.list_unattributed(10, 0).await.unwrap().1, 1, "a dry run attributes nothing");
 
-        let run = holdings::import(&s, &req(ImportKind::Assignments, "late.csv", file, false)).await.unwrap();
+        let run = imports::import(&s, &req(ImportKind::Assignments, "late.csv", file, false)).await.unwrap();
         assert_eq!((run.rows_read, run.rows_added, run.reattributed), (2, 1, 1));
         assert_eq!(run.row_errors.len(), 1);
         assert_eq!(run.row_errors[0].line, 3, "the unknown account is reported on its own line");
@@ -198,7 +200,7 @@ async fn a_late_import_attributes_a_waiting_report_and_records_the_change() {
         assert_eq!(changes[0].to, "customer L-7");
         assert_eq!(changes[0].reason, "assignments import of late.csv");
 
-        let again = holdings::import(&s, &req(ImportKind::Assignments, "late.csv", file, false)).await.unwrap();
+        let again = imports::import(&s, &req(ImportKind::Assignments, "late.csv", file, false)).await.unwrap();
         assert_eq!((again.rows_added, again.rows_unchanged, again.reattributed), (0, 1, 0), "idempotent");
         let runs = s.list_import_runs(10).await.unwrap();
         assert_eq!(runs.len(), 4);
@@ -206,7 +208,7 @@ async fn a_late_import_attributes_a_waiting_report_and_records_the_change() {
 
         // The lookup operators use says the same.
         let found = attribute::lookup(&s, "10.0.0.1".parse().unwrap(), None, t(INCIDENT)).await.unwrap();
-        assert!(matches!(found, abusedesk::attribution::Attribution::Customer { .. }));
+        assert!(matches!(found, abusedesk::attribution::holding::Attribution::Customer { .. }));
     })
     .await;
 }

@@ -5,9 +5,11 @@
 use std::collections::HashMap;
 
 use abusedesk::casework::assign_cases;
-use abusedesk::attribution::{AssignmentKind, CustomerStatus, NewCustomer};
+use abusedesk::attribution::csv_import::{CustomerStatus, NewCustomer};
+use abusedesk::attribution::holding::AssignmentKind;
 use abusedesk::domain::case::{CaseFilter, CaseSort, CaseStatus};
-use abusedesk::intake::{self, cases};
+use abusedesk::cases::placement;
+use abusedesk::intake;
 use abusedesk::cases::views as case_views;
 use abusedesk::store::{self, CaseRecord, Channel, NewHolding, Store};
 use abusedesk::triage::counts::count_by_role;
@@ -181,7 +183,7 @@ async fn copies_re_reports_and_campaigns_are_counted_honestly_and_the_queue_find
 
         // Placing everything again changes nothing: the counters already equal a recount.
         assert_eq!(s.refresh_report_facts().await.unwrap(), 7, "every report is looked at");
-        let again = cases::place_all(&s).await.unwrap();
+        let again = placement::place_all(&s).await.unwrap();
         assert_eq!(again.reports, 0);
         assert_eq!(case_at(&s, SPAMMER).await.received, 5);
     })
@@ -303,7 +305,7 @@ async fn counters_equal_an_independent_recount_after_concurrent_ingest() {
         // The independent recount: every report's facts, links computed afresh over all of them, counted
         // per case with the pure rules.
         let facts = s.case_facts_of_messages(&messages).await.unwrap();
-        let all: Vec<_> = facts.iter().map(cases::report_facts).collect();
+        let all: Vec<_> = facts.iter().map(placement::report_facts).collect();
         let links = link_duplicates(&all);
         let mut by_case: HashMap<i64, Vec<_>> = HashMap::new();
         for (f, r) in facts.iter().zip(&all) {

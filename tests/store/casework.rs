@@ -72,8 +72,12 @@ async fn investigations_decisions_reviews_and_disputes_are_kept_and_decisions_ne
         let (evidence, _) = s.case_evidence(case).await.unwrap().expect("the original is kept as evidence");
         assert!(evidence.contains("Received:"), "{evidence}");
 
-        s.upsert_customers(&[abusedesk::attribution::NewCustomer {
-            account_ref: "C-1".into(), name: "One".into(), emails: vec![], status: abusedesk::attribution::CustomerStatus::Active, notes: String::new(),
+        s.upsert_customers(&[abusedesk::attribution::csv_import::NewCustomer {
+            account_ref: "C-1".into(),
+            name: "One".into(),
+            emails: vec![],
+            status: abusedesk::attribution::csv_import::CustomerStatus::Active,
+            notes: String::new(),
         }], false, now).await.unwrap();
         let customer = s.customer_ids_by_ref().await.unwrap()["C-1"];
         s.set_customer_status(customer, "suspended", now).await.unwrap();

@@ -1,7 +1,7 @@
 //! Portal records on both backends: portal accounts linked to a customer, dispute threads with
 //! attachments and appeals, and the notification outbox.
 
-use abusedesk::attribution::{CustomerStatus, NewCustomer};
+use abusedesk::attribution::csv_import::{CustomerStatus, NewCustomer};
 use abusedesk::domain::role::Role;
 use abusedesk::store::{self, NewAttachment, NewNotification, Store, StoreError};
 

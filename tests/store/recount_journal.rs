@@ -3,7 +3,8 @@
 //! customer changed), and `intake::heal` brings the counters back to a recount's and empties the journal.
 
 use abusedesk::intake::heal::{self, Budget};
-use abusedesk::intake::{self, cases::Recount, Incoming};
+use abusedesk::cases::placement::Recount;
+use abusedesk::intake::{self, Incoming};
 use abusedesk::store::{self, AttributionRecord, Channel, Store};
 
 use crate::backends::on_each_backend;

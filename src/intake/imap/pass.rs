@@ -8,7 +8,8 @@ use futures_util::TryStreamExt;
 
 use super::connect::{timed, Session};
 use super::{CollectError, Done, PassReport, Settings, Target};
-use crate::intake::{self, cases::Recount, Incoming};
+use crate::cases::placement::Recount;
+use crate::intake::{self, Incoming};
 use crate::store::{Channel, ImapCursor, Store, StoreError};
 
 /// Messages stored per transaction at most.

@@ -17,7 +17,8 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWrite
 use tokio::sync::{mpsc, oneshot};
 
 use super::session::{Limits, Session, Step, MAX_COMMAND_LINE};
-use crate::intake::{self, cases::Recount, Incoming, IntakeError};
+use crate::cases::placement::Recount;
+use crate::intake::{self, Incoming, IntakeError};
 use crate::store::{Channel, Store, StoredArrival};
 
 /// How long a client may stay silent (RFC 5321 4.5.3.2 suggests five minutes).

@@ -97,7 +97,7 @@ pub async fn lookup_address(ip: String, port: String, at: String) -> Result<Look
     crate::auth::require(STAFF)?;
     let state = super::app_state()?;
     let (ip, port, at) = lookup_query(&ip, &port, &at).map_err(AppError::with_response_status)?;
-    Ok(crate::intake::attribute::lookup_view(&state.store, ip, port, at).await?)
+    Ok(crate::attribution::attribute::lookup_view(&state.store, ip, port, at).await?)
 }
 
 #[cfg(feature = "ssr")]
@@ -134,7 +134,7 @@ pub async fn list_unattributed(page: i64) -> Result<UnattributedList, AppError> 
     for row in rows {
         let ids: Vec<i64> =
             row.attribution_candidates.as_deref().and_then(|c| serde_json::from_str(c).ok()).unwrap_or_default();
-        let reason = crate::attribution::UnattributedReason::from_code(&row.attribution);
+        let reason = crate::attribution::holding::UnattributedReason::from_code(&row.attribution);
         reports.push(UnattributedView {
             report_id: row.report_id,
             message_id: row.inbound_message_id,

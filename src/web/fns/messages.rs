@@ -303,8 +303,8 @@ pub async fn add_manual_report(
     let report = manual_report(&source_ip, &source_port, &report_type, &incident_time, &reporter)
         .map_err(AppError::with_response_status)?;
     let id = state.store.add_manual_report(message_id, &report, user.user_id, crate::store::now()).await?;
-    crate::intake::attribute::attribute_messages(&state.store, &[message_id]).await?;
-    crate::intake::cases::place_messages(&state.store, &[message_id], crate::intake::cases::Recount::Now).await?;
+    crate::attribution::attribute::attribute_messages(&state.store, &[message_id]).await?;
+    crate::cases::placement::place_messages(&state.store, &[message_id], crate::cases::placement::Recount::Now).await?;
     tracing::info!(by = %user.user_id, message.id = message_id, report.id = id, "report entered by hand");
     let detail = format!("report {id}: {source_ip} {report_type} at {incident_time}");
     crate::audit::record(

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::mail::{INFECTED_IP, NEWSLETTER_IP};
-use crate::intake::holdings::{self, ImportKind, ImportRequest};
+use crate::attribution::imports::{self, ImportKind, ImportRequest};
 use crate::store::{self, Store};
 
 const CUSTOMERS: &str = "account_ref,name,emails,status,notes
@@ -50,7 +50,7 @@ fn late_assignments(now: DateTime<Utc>) -> String {
 
 async fn run(store: &Store, kind: ImportKind, file_name: &str, text: &str) -> anyhow::Result<()> {
     let req = ImportRequest { kind, file_name, bytes: text.as_bytes(), dry_run: false, imported_by: "admin" };
-    let run = holdings::import(store, &req).await?;
+    let run = imports::import(store, &req).await?;
     anyhow::ensure!(run.row_errors.is_empty(), "demo file {file_name} has errors: {:?}", run.row_errors);
     Ok(())
 }

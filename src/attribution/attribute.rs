@@ -11,7 +11,9 @@ use std::net::IpAddr;
 use chrono::{DateTime, Utc};
 use ipnet::IpNet;
 
-use crate::attribution::{Assignment, AssignmentIndex, Attribution};
+use super::holding::{Assignment, Attribution};
+use super::index::AssignmentIndex;
+use crate::cases::placement::{self, Recount};
 use crate::domain::attribution::{LookupOutcome, LookupView};
 use crate::store::{self, AttributionRecord, ReportToAttribute, Store, StoreError};
 
@@ -193,10 +195,10 @@ pub async fn reattribute_all(store: &Store, reason: &str) -> Result<i64, StoreEr
     }
     let messages: Vec<i64> = messages.into_iter().collect();
     for chunk in messages.chunks(PAGE_MESSAGES) {
-        super::cases::place_messages(store, chunk, super::cases::Recount::Later).await?;
+        placement::place_messages(store, chunk, Recount::Later).await?;
     }
     // Reports whose customer changed left their old cases, which the journal lists (store::recount).
-    super::heal::recount_listed(store, usize::MAX).await?;
+    placement::recount_listed(store, usize::MAX).await?;
     if changed > 0 {
         let detail = format!("{changed} report(s) attributed anew: {reason}");
         crate::audit::record(store, "abusedesk", "attribution.changed", "reports", &detail).await?;

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{on_backend, rows, Store, StoreError};
+use crate::store::{on_backend, rows, Store, StoreError};
 use crate::domain::attribution::AttributionChangeView;
 
 /// A report as attribution needs it.
@@ -129,12 +129,12 @@ impl Store {
                 .collect(),
         };
         on_backend!(self, |pool| {
-            let mut tx = pool.begin_with(super::begin_write(pool)).await?;
+            let mut tx = pool.begin_with(crate::store::begin_write(pool)).await?;
             // A report whose customer changes leaves its case here (the case key holds the customer) and is
             // placed again by whoever attributed it; should that never happen, it is a report without a case,
             // which the next intake run places. Its old case is listed for a recount in this same unit.
-            for chunk in changes.chunks(super::IDS_PER_QUERY) {
-                let sql = super::recount::mark_reports_sql(chunk.len());
+            for chunk in changes.chunks(crate::store::IDS_PER_QUERY) {
+                let sql = crate::store::recount::mark_reports_sql(chunk.len());
                 let mut q = sqlx::query(&sql).bind(now);
                 for (report, _) in chunk {
                     q = q.bind(report.report_id);

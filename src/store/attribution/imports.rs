@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{on_backend, Store, StoreError};
+use crate::store::{on_backend, Store, StoreError};
 use crate::domain::attribution::{ImportRunView, RowProblem};
 
 /// An import's outcome, to record.

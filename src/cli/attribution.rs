@@ -7,8 +7,8 @@ use anyhow::Context;
 
 use crate::config::{AddressSpaceCommand, HoldingsCommand};
 use crate::domain::attribution::{ImportRunView, LookupOutcome, LookupView};
-use crate::intake::attribute;
-use crate::intake::holdings::{self, ImportKind, ImportRequest};
+use crate::attribution::attribute;
+use crate::attribution::imports::{self, ImportKind, ImportRequest};
 use crate::store::{self, Store};
 
 /// Runs `customers import` (with `customers` true) or `assignments import`.
@@ -22,7 +22,7 @@ pub(super) async fn import(store: &Store, cmd: HoldingsCommand, customers: bool)
     };
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let req = ImportRequest { kind, file_name: &name, bytes: &bytes, dry_run, imported_by: "cli" };
-    let run = holdings::import(store, &req).await.context("the import failed; nothing of it was kept")?;
+    let run = imports::import(store, &req).await.context("the import failed; nothing of it was kept")?;
     print_run(&run);
     if run.row_errors.is_empty() {
         Ok(())

@@ -8,9 +8,10 @@
 use chrono::{DateTime, Utc};
 use ipnet::IpNet;
 
-use super::customers::{placeholders, UpsertCounts};
-use super::{on_backend, Store, StoreError};
-use crate::attribution::{Assignment, AssignmentKind};
+use super::customers::UpsertCounts;
+use crate::store::placeholders;
+use crate::store::{on_backend, Store, StoreError};
+use crate::attribution::holding::{Assignment, AssignmentKind};
 use crate::domain::attribution::AssignmentView;
 use crate::domain::customer::CustomerBrief;
 
@@ -121,7 +122,7 @@ impl Store {
             and valid_to is distinct from $7";
         let mut counts = UpsertCounts::default();
         on_backend!(self, |pool| {
-            let mut tx = pool.begin_with(super::begin_write(pool)).await?;
+            let mut tx = pool.begin_with(crate::store::begin_write(pool)).await?;
             for h in holdings {
                 let network = h.kind.network().trunc().to_string();
                 let (port_from, port_to) = h.kind.port_range();
@@ -180,7 +181,7 @@ impl Store {
             .into_iter()
             .collect();
         let mut rows: Vec<AssignmentRow> = Vec::new();
-        for chunk in prefixes.chunks(super::IDS_PER_QUERY) {
+        for chunk in prefixes.chunks(crate::store::IDS_PER_QUERY) {
             let sql = format!("select {COLUMNS} from assignment where network in ({})", placeholders(1, chunk.len()));
             let found: Vec<AssignmentRow> = on_backend!(self, |pool| {
                 let mut q = sqlx::query_as(&sql);

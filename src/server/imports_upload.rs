@@ -8,14 +8,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::extract::Admin;
 use super::form::{back_with, Form};
 use super::state::AppState;
-use crate::intake::holdings::{self, ImportKind, ImportRequest};
+use crate::attribution::imports::{self, ImportKind, ImportRequest};
 
 fn refused(error: &str) -> Response {
     back_with("/admin/imports", "error", error, "")
 }
 
 /// Runs the uploaded import and shows its record.
-pub async fn upload_holdings(Admin(user): Admin, State(state): State<AppState>, form: Multipart) -> Response {
+pub async fn upload_import(Admin(user): Admin, State(state): State<AppState>, form: Multipart) -> Response {
     let form = match Form::read(form).await {
         Ok(form) => form,
         Err(why) => return refused(&why),
@@ -29,7 +29,7 @@ pub async fn upload_holdings(Admin(user): Admin, State(state): State<AppState>, 
     let file_name = if file_name.is_empty() { "upload" } else { file_name };
     let dry_run = form.has("dry_run");
     let req = ImportRequest { kind, file_name, bytes, dry_run, imported_by: &user.username };
-    match holdings::import(&state.store, &req).await {
+    match imports::import(&state.store, &req).await {
         Ok(run) => {
             let id = run.import_run_id;
             tracing::info!(by = %user.user_id, import.id = id, kind = kind.as_str(), dry_run, "import run");

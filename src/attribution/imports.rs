@@ -6,7 +6,10 @@
 
 use std::collections::HashMap;
 
-use crate::attribution::{csv_import, find_conflicts, radius, Assignment, AssignmentKind, RowError};
+use super::conflicts::find_conflicts;
+use super::csv_import::{self, RowError};
+use super::holding::{Assignment, AssignmentKind};
+use super::radius;
 use crate::domain::attribution::{ImportRunView, RowProblem};
 use crate::store::{self, NewHolding, NewImportRun, Store, StoreError, UpsertCounts};
 

@@ -66,13 +66,13 @@ pub async fn recount_messages(store: &Store, message_ids: &[i64], recount: Recou
     Ok(n)
 }
 
-/// When the counters of the cases a placement touched are recomputed (see [`super::bulk`] for why a bulk
+/// When the counters of the cases a placement touched are recomputed (see [`crate::intake::bulk`] for why a bulk
 /// import waits). Either way the cases are listed in the recount journal by the placement's own unit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Recount {
     /// Before the call returns: every other channel.
     Now,
-    /// Left in the journal, for the caller (or the next intake run, see [`super::heal`]) to recount.
+    /// Left in the journal, for the caller (or the next intake run, see [`crate::intake::heal`]) to recount.
     Later,
 }
 
@@ -307,4 +307,27 @@ async fn place(store: &Store, facts: Vec<CaseFacts>, recount: Recount) -> Result
     tx.commit().await?;
     recount.cases(store, touched.iter().copied()).await?;
     Ok(Placed { reports: placements.len(), cases: touched.len(), reopened })
+}
+
+/// Recounts up to `limit` cases of the journal; returns how many.
+///
+/// # Errors
+/// Database errors.
+pub async fn recount_listed(store: &Store, limit: usize) -> Result<usize, StoreError> {
+    let mut done = 0;
+    let mut seen = BTreeSet::new();
+    while done < limit {
+        let want = limit.saturating_sub(done).min(500);
+        let listed = store.cases_to_recount(i64::try_from(want).unwrap_or(500)).await?;
+        // A case still listed after its recount was changed meanwhile; the next call takes it.
+        let fresh: Vec<i64> = listed.into_iter().filter(|c| seen.insert(*c)).collect();
+        if fresh.is_empty() {
+            break;
+        }
+        for &case_id in &fresh {
+            store.recount_case(case_id, store::now()).await?;
+        }
+        done += fresh.len();
+    }
+    Ok(done)
 }

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use super::{on_backend, Store, StoreError};
-use crate::attribution::NewCustomer;
+use crate::store::{like_escape, on_backend, placeholders, Store, StoreError};
+use crate::attribution::csv_import::NewCustomer;
 use crate::domain::customer::{CustomerBrief, CustomerView};
 
 /// What an import did (or, in a dry run, would do) with its rows.
@@ -80,7 +80,7 @@ impl Store {
                               where account_ref = $1";
         let mut counts = UpsertCounts::default();
         on_backend!(self, |pool| {
-            let mut tx = pool.begin_with(super::begin_write(pool)).await?;
+            let mut tx = pool.begin_with(crate::store::begin_write(pool)).await?;
             for c in customers {
                 let emails = c.emails.join(" ");
                 let wanted = (c.name.clone(), emails.clone(), c.status.code().to_owned(), c.notes.clone());
@@ -169,21 +169,4 @@ impl Store {
         });
         Ok(rows.into_iter().map(CustomerBrief::from).collect())
     }
-}
-
-/// `$first, $first+1, …` for `count` values of an `in (…)` list.
-pub(super) fn placeholders(first: usize, count: usize) -> String {
-    (first..first + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-}
-
-/// Makes `%`, `_` and `\` in a search term literal for `like … escape '\'` (the same on both databases).
-pub(super) fn like_escape(term: &str) -> String {
-    let mut out = String::with_capacity(term.len());
-    for c in term.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
