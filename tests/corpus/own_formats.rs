@@ -69,6 +69,13 @@ fn the_actual_host_named_in_a_sentence() {
 }
 
 #[test]
+fn the_actual_host_is_reported_never_the_cdn_addresses_the_complaint_saw() {
+    let name = "abusedesk/cdn-front-and-origin.eml";
+    parse(name, Format::Labelled, 2);
+    assert_eq!(ips(name), ["51.75.70.2", "91.121.87.10"], "never the CDN's own 104.16.10.1 or 104.16.11.1");
+}
+
+#[test]
 fn log_lines_name_the_remote_host_never_the_local_one() {
     let parsed = parse_message(&fixture("abusedesk/fail2ban-logs.eml")).unwrap();
     assert_eq!(ips("abusedesk/fail2ban-logs.eml"), ["45.33.32.156"]);
@@ -97,6 +104,9 @@ fn dmarc_aggregate_reports_only_failing_records() {
 fn automatic_replies_and_acknowledgements_are_no_complaints() {
     parse("abusedesk/auto-reply.eml", Format::AutoReply, 0);
     parse("abusedesk/ticket-ack.eml", Format::AutoReply, 0);
+    parse("abusedesk/unmonitored-mailbox.eml", Format::AutoReply, 0);
+    let withdrawn = parse("abusedesk/withdrawn-request.eml", Format::AutoReply, 0);
+    assert!(withdrawn.warnings.iter().any(|w| w.contains("rescind")), "{:?}", withdrawn.warnings);
 }
 
 #[test]
