@@ -80,17 +80,7 @@ fn read(doc: &str) -> Notice {
             Ok(Event::Empty(_)) => flush(&stack, &mut buf, &mut notice),
             Ok(Event::Text(t)) => buf.push_str(&t.xml10_content()),
             // Entity references arrive as separate events since quick-xml 0.38.
-            Ok(Event::GeneralRef(r)) => match r.resolve_char_ref() {
-                Ok(Some(c)) => buf.push(c),
-                _ => buf.push_str(match &*r {
-                    "amp" => "&",
-                    "lt" => "<",
-                    "gt" => ">",
-                    "quot" => "\"",
-                    "apos" => "'",
-                    _ => "",
-                }),
-            },
+            Ok(Event::GeneralRef(r)) => buf.push_str(&super::xml_ref::text(&r)),
             Ok(Event::Eof) | Err(_) => break,
             Ok(_) => {}
         }

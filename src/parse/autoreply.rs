@@ -49,6 +49,14 @@ const ACK_WORDING: &[&str] = &[
     "ticket has been created",
     "this is an automated response",
     "this is an automatic reply",
+    // A no-reply mailbox answering whatever it is sent.
+    "mailbox is not monitored",
+    "mailbox is currently not monitored",
+    "inbox is not monitored",
+    // A reporter taking a request back is no complaint either.
+    "rescind our request",
+    "withdraw our request",
+    "withdraw our complaint",
     "nous avons bien reçu",
     "wir haben ihre meldung",
     "wir haben ihre nachricht",

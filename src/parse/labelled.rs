@@ -129,6 +129,12 @@ pub(crate) fn parse(mail: &Mail<'_>) -> Option<ParsedMessage> {
         .flat_map(subject_mentions)
         .collect();
     found.extend(pasted_subjects);
+    // A CDN forwarding a complaint names "the actual host" of the site (its origin server) beside the
+    // addresses the complaint saw, which are the CDN's own: then only the actual host is reported.
+    let actual = |m: &Mention| m.line.to_lowercase().contains("actual host");
+    if found.iter().any(actual) {
+        found.retain(actual);
+    }
     if found.is_empty() {
         found = texts.iter().flat_map(|t| mentions::in_logs(t)).collect();
     }

@@ -35,8 +35,11 @@ mod spamcop;
 mod table;
 pub(crate) mod text;
 mod vocabulary;
+mod w3c;
 mod xarf;
 mod xarf_json;
+mod xlsx;
+mod xml_ref;
 mod zipped;
 
 pub use budget::{Budget, OverBudget};
@@ -53,7 +56,7 @@ type FormatParser = fn(&Mail<'_>) -> Option<ParsedMessage>;
 /// replies and acknowledgements (never complaints, whatever they quote); then the reporter profiles (data that
 /// knows one reporter's template); then the rules that read what a message says in words (tables, log
 /// notices, labelled values); and last the Received-chain fallback for forwarded mail.
-const PARSERS: [FormatParser; 16] = [
+const PARSERS: [FormatParser; 17] = [
     autoreply::parse_marked,
     spamcop::parse,
     xarf::parse,
@@ -66,6 +69,7 @@ const PARSERS: [FormatParser; 16] = [
     autoreply::parse_worded,
     profile::parse,
     table::parse,
+    w3c::parse,
     listing::parse,
     blocklist::parse,
     labelled::parse,

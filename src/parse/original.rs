@@ -27,6 +27,9 @@ pub(crate) struct Hop {
     pub by_host: Option<String>,
     /// The timestamp after the `;`.
     pub time: Option<DateTime<Utc>>,
+    /// Received from an authenticated user (`with ESMTPA`/`ESMTPSA`, RFC 3848): a submission by the
+    /// receiving server's own user, not a relay.
+    pub authenticated: bool,
 }
 
 /// What the parsers need to know about an original message.
@@ -80,14 +83,16 @@ impl Hop {
     }
 
     /// Whether this hop's sender is the reporter's own infrastructure: an address or an organisation that
-    /// also handled the complaint itself on its way to the desk.
+    /// also handled the complaint itself on its way to the desk; or a user of the reporter's own server
+    /// submitting mail to it (an authenticated hop received by the reporter: the reporter forwarding the
+    /// offending message from a phone or laptop, whose address says nothing of the offender).
     fn is_reporters(&self, reporter: &Reporter) -> bool {
+        let reporters = |host: Option<&str>| {
+            host.and_then(organisation).is_some_and(|o| reporter.orgs.iter().any(|r| operator(r) == operator(&o)))
+        };
         self.ip.is_some_and(|ip| reporter.ips.contains(&ip))
-            || self
-                .from_host
-                .as_deref()
-                .and_then(organisation)
-                .is_some_and(|o| reporter.orgs.iter().any(|r| operator(r) == operator(&o)))
+            || reporters(self.from_host.as_deref())
+            || (self.authenticated && reporters(self.by_host.as_deref()))
     }
 }
 
@@ -152,7 +157,21 @@ fn hop(parsed: Option<&mail_parser::Received<'_>>, raw: &str) -> Hop {
             _ => None,
         });
         let from_host = r.from_iprev().map(str::to_owned).or_else(|| host_name(r.from()));
-        return Hop { ip, from_host, by_host: host_name(r.by()), time };
+        let authenticated = r.with().is_some_and(|p| {
+            use mail_parser::Protocol as P;
+            matches!(
+                p,
+                P::ESMTPA
+                    | P::ESMTPSA
+                    | P::LMTPA
+                    | P::LMTPSA
+                    | P::UTF8SMTPA
+                    | P::UTF8SMTPSA
+                    | P::UTF8LMTPA
+                    | P::UTF8LMTPSA
+            )
+        });
+        return Hop { ip, from_host, by_host: host_name(r.by()), time, authenticated };
     }
     let lower = raw.to_ascii_lowercase();
     let from_clause = lower.strip_prefix("from ").map(|rest| rest.split(" by ").next().unwrap_or(rest));
@@ -160,7 +179,7 @@ fn hop(parsed: Option<&mail_parser::Received<'_>>, raw: &str) -> Hop {
         let bracketed = clause.split('[').skip(1).find_map(|s| text::field_ip(s.split(']').next().unwrap_or(s)));
         bracketed.or_else(|| text::field_ip(clause)).map(|f| f.ip)
     });
-    Hop { ip, from_host: None, by_host: None, time }
+    Hop { ip, from_host: None, by_host: None, time, authenticated: false }
 }
 
 fn hops(msg: &Message<'_>) -> Vec<Hop> {

@@ -18,7 +18,7 @@ use super::budget::Meter;
 use super::mime::Mail;
 use super::model::{Format, ParsedMessage, ParsedReport, ReportRole, ReportType};
 use super::vocabulary::{IP_COLUMNS, NOT_SOURCE, TIME_COLUMNS};
-use super::{classify, dates, reporter, text, zipped};
+use super::{classify, dates, reporter, text, xlsx, zipped};
 
 
 
@@ -59,7 +59,12 @@ fn ip_column(names: &[String]) -> Option<usize> {
         return Some(i);
     }
     let infection_table = names.iter().any(|n| C2_COLUMNS.contains(&n.as_str()));
-    names.iter().position(|n| infection_table && says_ip(n) && n.split('_').any(|w| w == "victim"))
+    let victim = names.iter().position(|n| infection_table && says_ip(n) && n.split('_').any(|w| w == "victim"));
+    // A table of command-and-control servers and nothing that called them ("S/N | C2 | C2 Server"): the
+    // servers are what is reported, hosted by the desk's customer.
+    let has_victim = names.iter().any(|n| n.split('_').any(|w| w == "victim"));
+    let c2 = || C2_COLUMNS.iter().find_map(|o| names.iter().position(|n| n == o));
+    victim.or_else(|| if has_victim { None } else { c2() })
 }
 
 /// A time column by its words when no name in [`TIME_COLUMNS`] matched (`deviceReceptionTime_UTC`).
@@ -77,13 +82,19 @@ struct Columns {
     width: usize,
 }
 
+/// Most words a column name has (`Date and time of the claimed infringement UTC` has eight).
+const MAX_NAME_WORDS: usize = 8;
+
 fn columns(cells: &[String]) -> Option<Columns> {
     if cells.len() < 2 {
         return None;
     }
     let names: Vec<String> = cells.iter().map(|c| normalise(c)).collect();
-    // A header row is words, not data: a cell that is an address means this is a data row.
-    if cells.iter().any(|c| text::exact_ip(&text::refang(c)).is_some()) {
+    // A header row is names, not data or prose: no cell holds an address or is a sentence (a line of prose
+    // with a comma in it is no header, whatever words it has).
+    if cells.iter().any(|c| !text::find_ips(&text::refang(c)).is_empty())
+        || names.iter().any(|n| n.split('_').count() > MAX_NAME_WORDS)
+    {
         return None;
     }
     Some(Columns {
@@ -134,10 +145,38 @@ struct Found<'t> {
     rows: Vec<(&'t str, Vec<String>)>,
 }
 
+/// Longest address cell read for an address written among other words (`HTTPS @ A:8443`, `A (AS64500)`).
+const MAX_WORDED_CELL: usize = 160;
+
+/// The addresses of an address-column cell: the cell is one address; or a list of addresses and nothing
+/// else (an HTML cell with one address a line); or short text with exactly one address in it (with its
+/// port when written `A:port`). Anything else names no address: which one was meant would be a guess.
+fn cell_ips(cell: &str) -> Vec<(IpAddr, Option<u16>)> {
+    let cell = text::refang(cell);
+    if let Some(ip) = text::exact_ip(&cell) {
+        return vec![(ip, None)];
+    }
+    let items: Vec<&str> =
+        cell.split(|c: char| c.is_whitespace() || c == ',' || c == ';').filter(|w| !w.is_empty()).collect();
+    let listed: Vec<IpAddr> = items.iter().filter_map(|w| text::exact_ip(w)).collect();
+    if listed.len() > 1 && listed.len() == items.len() {
+        return listed.into_iter().map(|ip| (ip, None)).collect();
+    }
+    if cell.len() > MAX_WORDED_CELL {
+        return Vec::new();
+    }
+    let mut found = text::find_ips(&cell);
+    found.dedup_by_key(|f| f.ip);
+    match found.as_slice() {
+        [one] => vec![(one.ip, one.port)],
+        _ => Vec::new(),
+    }
+}
+
 impl Found<'_> {
-    /// The address in a row's address column, when it is exactly one address.
-    fn row_ip(&self, row: &[String]) -> Option<IpAddr> {
-        row.get(self.columns.ip).and_then(|v| text::exact_ip(&text::refang(v)))
+    /// The addresses in a row's address column (see [`cell_ips`]).
+    fn row_ips(&self, row: &[String]) -> Vec<(IpAddr, Option<u16>)> {
+        row.get(self.columns.ip).map(|v| cell_ips(v)).unwrap_or_default()
     }
 }
 
@@ -157,8 +196,9 @@ fn tables<'t>(text: &'t str, meter: &Meter) -> Vec<Found<'t>> {
             continue;
         }
         let lower = line.to_ascii_lowercase();
-        let could_be_header =
-            ["ip", "addr", "src", "source", "host", "attacker", "offend", "infected"].iter().any(|w| lower.contains(w));
+        let could_be_header = ["ip", "addr", "src", "source", "host", "attacker", "offend", "infected", "c2", "cnc"]
+            .iter()
+            .any(|w| lower.contains(w));
         let header = could_be_header
             .then(|| {
                 DELIMITERS.iter().find_map(|&d| {
@@ -219,22 +259,26 @@ fn add_rows(
         if meter.reports_full(out.reports.len()) {
             return;
         }
-        let Some(ip) = found.row_ip(row).filter(|ip| text::is_global(*ip)) else {
+        let ips: Vec<(IpAddr, Option<u16>)> =
+            found.row_ips(row).into_iter().filter(|(ip, _)| text::is_global(*ip)).collect();
+        if ips.is_empty() {
             *skipped += 1;
             continue;
-        };
-        let mut r = ParsedReport::new(report_type, ReportRole::Source, ip, reporter);
-        r.source_port = c.port.and_then(|p| row.get(p)).and_then(|p| p.trim().parse().ok()).filter(|p| *p != 0);
-        r.incident_time = c.time.and_then(|t| row.get(t)).and_then(|t| dates::parse(t.trim_matches('"'), None));
-        r.urls = c
-            .url
-            .and_then(|u| row.get(u))
-            .filter(|u| !u.trim().is_empty())
-            .map(|u| text::refang(u).into_owned())
-            .into_iter()
-            .collect();
-        r.evidence = Some(text::row_evidence(found.header, line, evidence_bytes));
-        out.reports.push(r);
+        }
+        let port = c.port.and_then(|p| row.get(p)).and_then(|p| p.trim().parse().ok()).filter(|p| *p != 0);
+        let time = c.time.and_then(|t| row.get(t)).and_then(|t| dates::parse(t.trim_matches('"'), None));
+        let url = c.url.and_then(|u| row.get(u)).filter(|u| !u.trim().is_empty()).map(|u| text::refang(u).into_owned());
+        for (ip, written_port) in ips {
+            if meter.reports_full(out.reports.len()) {
+                return;
+            }
+            let mut r = ParsedReport::new(report_type, ReportRole::Source, ip, reporter);
+            r.source_port = port.or(written_port);
+            r.incident_time = time;
+            r.urls = url.clone().into_iter().collect();
+            r.evidence = Some(text::row_evidence(found.header, line, evidence_bytes));
+            out.reports.push(r);
+        }
     }
 }
 
@@ -263,6 +307,11 @@ pub(crate) fn parse(mail: &Mail<'_>) -> Option<ParsedMessage> {
         let Some(bytes) = leaf.bytes() else { continue };
         if zipped::is_zip(bytes) {
             out.warnings.extend(archive.warnings.iter().cloned());
+            if xlsx::is_workbook(&archive.entries) {
+                // A workbook's sheets, named by the attachment (its name says what the list is).
+                sources.extend(xlsx::sheets(&archive.entries).into_iter().map(|(_, t)| (leaf.filename.clone(), t)));
+                continue;
+            }
             let entries = archive.entries.iter();
             sources.extend(entries.map(|e| (Some(e.name.clone()), String::from_utf8_lossy(&e.data).into_owned())));
         } else if let Some(t) = leaf.text() {
@@ -280,7 +329,7 @@ pub(crate) fn parse(mail: &Mail<'_>) -> Option<ParsedMessage> {
     for (name, body) in &sources {
         for found in tables(body, &mail.meter) {
             // The same table as text and as HTML is read once.
-            let key: Vec<Option<IpAddr>> = found.rows.iter().map(|(_, row)| found.row_ip(row)).collect();
+            let key: Vec<Vec<(IpAddr, Option<u16>)>> = found.rows.iter().map(|(_, row)| found.row_ips(row)).collect();
             if !seen_tables.insert(key) {
                 continue;
             }

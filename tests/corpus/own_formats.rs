@@ -69,6 +69,13 @@ fn the_actual_host_named_in_a_sentence() {
 }
 
 #[test]
+fn the_actual_host_is_reported_never_the_cdn_addresses_the_complaint_saw() {
+    let name = "abusedesk/cdn-front-and-origin.eml";
+    parse(name, Format::Labelled, 2);
+    assert_eq!(ips(name), ["51.75.70.2", "91.121.87.10"], "never the CDN's own 104.16.10.1 or 104.16.11.1");
+}
+
+#[test]
 fn log_lines_name_the_remote_host_never_the_local_one() {
     let parsed = parse_message(&fixture("abusedesk/fail2ban-logs.eml")).unwrap();
     assert_eq!(ips("abusedesk/fail2ban-logs.eml"), ["45.33.32.156"]);
@@ -97,6 +104,9 @@ fn dmarc_aggregate_reports_only_failing_records() {
 fn automatic_replies_and_acknowledgements_are_no_complaints() {
     parse("abusedesk/auto-reply.eml", Format::AutoReply, 0);
     parse("abusedesk/ticket-ack.eml", Format::AutoReply, 0);
+    parse("abusedesk/unmonitored-mailbox.eml", Format::AutoReply, 0);
+    let withdrawn = parse("abusedesk/withdrawn-request.eml", Format::AutoReply, 0);
+    assert!(withdrawn.warnings.iter().any(|w| w.contains("rescind")), "{:?}", withdrawn.warnings);
 }
 
 #[test]
@@ -171,4 +181,36 @@ fn a_list_introduced_by_a_wrapped_sentence() {
 fn a_subject_naming_several_offenders_is_no_one_offender_log_notice() {
     parse("abusedesk/several-offenders-subject.eml", Format::Labelled, 3);
     assert_eq!(ips("abusedesk/several-offenders-subject.eml"), ["91.121.87.10", "51.75.70.2", "5.39.70.15"]);
+}
+
+#[test]
+fn an_xlsx_attachment_is_read_like_a_csv_one() {
+    let name = "abusedesk/xlsx-attachment.eml";
+    let parsed = parse(name, Format::Table, 3);
+    assert_eq!(ips(name), ["5.188.10.20", "5.188.10.20", "91.121.87.10"], "10.44.0.9 is never a source");
+    let first = &parsed.reports[0];
+    assert_eq!(first.incident_time, Some(utc("2024-04-02T08:15:30Z")));
+    assert_eq!(first.source_port, Some(40022), "the source_port column, never the destination port");
+    assert!(parsed.warnings.iter().any(|w| w.contains("1 table rows skipped")), "{:?}", parsed.warnings);
+}
+
+#[test]
+fn table_cells_name_their_address_among_words_or_as_a_list_but_never_one_of_two_in_a_sentence() {
+    let name = "abusedesk/c2-html-table.eml";
+    let parsed = parse(name, Format::Table, 4);
+    assert_eq!(
+        ips(name),
+        ["45.33.32.156", "185.220.101.4", "51.75.70.2", "91.121.87.10"],
+        "a C2 table without infected hosts reports its servers; a private C2 and a cell naming two addresses in \
+         words are skipped; prose lines with commas are no table"
+    );
+    assert_eq!(parsed.reports[0].source_port, Some(8443), "HTTPS @ A:8443");
+}
+
+#[test]
+fn a_w3c_extended_log_reports_each_client_never_the_server() {
+    let name = "abusedesk/w3c-log.eml";
+    let parsed = parse(name, Format::Table, 2);
+    assert_eq!(ips(name), ["45.33.32.156", "185.220.101.4"], "never s-ip 81.2.69.142, never 192.168.1.20");
+    assert_eq!(parsed.reports[0].incident_time, Some(utc("2024-03-28T08:45:41Z")));
 }

@@ -93,3 +93,27 @@ fn circl_takes_each_address_announced_under_a_reported_site_never_documentation_
     check(name, &parsed.reports[0], &want);
     assert_eq!(parsed.reports[1].source_ip, ip("9.9.9.9"), "203.0.113.9 is documentation space");
 }
+
+#[test]
+fn hkcert_reads_the_host_ip_of_each_wrapped_record_in_hong_kong_time() {
+    let name = "abusedesk/profile-hkcert.eml";
+    let parsed = parse(name, Format::Profile, 2);
+    let r = &parsed.reports[0];
+    assert_eq!(
+        (r.source_ip, r.report_type, r.reporter.as_str()),
+        (ip("45.33.32.156"), ReportType::Phishing, "HKCERT")
+    );
+    assert_eq!(r.incident_time.map(|t| t.to_rfc3339()), Some("2024-03-01T01:15:00+00:00".to_owned()), "UTC+8");
+    assert_eq!(r.urls, ["https://login-bank.example/verify/"]);
+    assert_eq!(parsed.reports[1].source_ip, ip("185.220.101.4"), "10.20.30.40 is never a source");
+}
+
+#[test]
+fn cert_br_alerts_read_the_headerless_rows_of_the_zipped_asn_file() {
+    let name = "abusedesk/profile-cert-br-alert.eml";
+    let parsed = parse(name, Format::Profile, 2);
+    let r = &parsed.reports[0];
+    assert_eq!((r.source_ip, r.report_type), (ip("45.33.32.156"), ReportType::OpenService));
+    assert_eq!(r.incident_time.map(|t| t.to_rfc3339()), Some("2024-03-12T10:15:02+00:00".to_owned()));
+    assert_eq!(parsed.reports[1].source_ip, ip("185.220.101.4"), "192.168.10.20 is never a source");
+}

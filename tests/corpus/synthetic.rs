@@ -102,6 +102,23 @@ fn same_organisation_hops_are_internal() {
     assert_eq!(r.source_ip, ip("93.184.216.34"), "hops between customer.example hosts are skipped");
 }
 
+#[test]
+fn the_reporters_own_authenticated_submission_of_a_forward_is_never_the_source() {
+    // The reporter forwarded the phishing mail to itself from a phone (`with ESMTPSA` by its own server),
+    // then attached that forward: the phone's address is the reporter's, the offender is one level down.
+    let name = "abusedesk/forward-submitted-by-reporter.eml";
+    let raw = crate::helpers::fixture(name);
+    let parsed = parse_message(&raw).expect("parses");
+    assert_eq!(parsed.format, Format::FreeForm, "{:?}", parsed.warnings);
+    let ips: Vec<String> = parsed.reports.iter().map(|r| r.source_ip.to_string()).collect();
+    assert_eq!(ips, ["185.220.101.4"], "never 81.2.69.160, the reporter's own phone");
+    // Received by someone else's server, the same authenticated hop says nothing of the reporter.
+    let own = "by mail.reporter.example (Postfix) with ESMTPSA";
+    let text = String::from_utf8(raw).expect("utf-8").replace(own, "by smtp.other.example (Postfix) with ESMTPSA");
+    let parsed = parse(&text);
+    assert_eq!(parsed.reports.first().map(|r| r.source_ip), Some(ip("81.2.69.160")));
+}
+
 const ARF_QUIRKS: &str = "From: fbl@isp.example\rTo: abuse@example.net\rSubject: complaint\rMIME-Version: 1.0\r\
 Content-Type: multipart/report; report-type=feedback-report; boundary=\"q\"\r\r\n\
 --q\r\nContent-Type: text/plain\r\n\r\nA complaint.\r\n\

@@ -13,7 +13,7 @@ use super::load::{Columns, FromRule, Matcher, Part, Reader, Rule};
 use super::Profile;
 use crate::parse::mime::{self, Mail};
 use crate::parse::model::{Format, ParsedMessage, ParsedReport};
-use crate::parse::{dates, reporter, text};
+use crate::parse::{dates, reporter, text, zipped};
 
 /// Whether every condition of `m` holds for `mail`.
 pub(super) fn matches(m: &Matcher, mail: &Mail<'_>) -> bool {
@@ -69,13 +69,25 @@ fn texts(part: &Part, mail: &Mail<'_>) -> Vec<String> {
     match part {
         Part::Body => vec![text::refang(&text::unquote(&mime::body_text(mail.msg))).into_owned()],
         Part::Subject => vec![text::refang(&mail.subject).into_owned()],
-        Part::Attachment { content_type, filename } => mail
-            .leaves
-            .iter()
-            .filter(|leaf| content_type.as_ref().is_none_or(|ct| leaf.content_type == *ct))
-            .filter(|leaf| filename.as_ref().is_none_or(|re| leaf.filename.as_deref().is_some_and(|f| re.is_match(f))))
-            .filter_map(|leaf| leaf.text().map(|t| t.into_owned()))
-            .collect(),
+        Part::Attachment { content_type, filename } => {
+            let mut found: Vec<String> = mail
+                .leaves
+                .iter()
+                .filter(|leaf| content_type.as_ref().is_none_or(|ct| leaf.content_type == *ct))
+                .filter(|leaf| {
+                    filename.as_ref().is_none_or(|re| leaf.filename.as_deref().is_some_and(|f| re.is_match(f)))
+                })
+                .filter_map(|leaf| leaf.text().map(|t| t.into_owned()))
+                .collect();
+            // The files of a zipped attachment are attachments too, matched by their own names (a rule that
+            // names a content type is about the attachment itself).
+            if let (None, Some(re)) = (content_type, filename) {
+                let entries = zipped::archives(mail).iter().flat_map(|a| a.entries.iter());
+                let named = entries.filter(|e| re.is_match(&e.name));
+                found.extend(named.map(|e| String::from_utf8_lossy(&e.data).into_owned()));
+            }
+            found
+        }
     }
 }
 
