@@ -11,6 +11,7 @@ mod imap;
 mod intake;
 mod lmtp;
 mod nodes;
+mod postfix;
 mod profiles;
 #[path = "../common/postgres.rs"]
 mod postgres;
