@@ -18,7 +18,7 @@ use tokio::net::TcpStream;
 use crate::postgres::TestPostgres;
 
 const DOVECOT: &str = "/usr/sbin/dovecot";
-const PASSWORD: &str = "s3cret-for-tests";
+pub(crate) const PASSWORD: &str = "s3cret-for-tests";
 
 /// A private Dovecot, stopped when dropped.
 pub(crate) struct Dovecot {
@@ -110,7 +110,7 @@ impl Dovecot {
         panic!("Dovecot never listened on {port}: {log}");
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("imap+insecure://abuse@127.0.0.1:{}/INBOX", self.port)
     }
 
@@ -132,7 +132,7 @@ pub(crate) async fn append(dovecot: &Dovecot, messages: &[Vec<u8>]) {
 }
 
 /// The UIDs in `mailbox` matching `query` (`SEEN`, `UNSEEN`, `ALL`), sorted.
-async fn uids(dovecot: &Dovecot, mailbox: &str, query: &str) -> Vec<u32> {
+pub(crate) async fn uids(dovecot: &Dovecot, mailbox: &str, query: &str) -> Vec<u32> {
     let mut s = dovecot.session().await;
     s.select(mailbox).await.unwrap();
     let mut found: Vec<u32> = s.uid_search(query).await.unwrap().into_iter().collect();

@@ -8,6 +8,7 @@ mod audit;
 mod healing;
 mod holdings;
 mod imap;
+mod imap_serve;
 mod imap_tls;
 mod intake;
 mod lmtp;
