@@ -305,6 +305,10 @@ pub struct ImapArgs {
     /// Allow imap+insecure:// (plain text, password in clear) to a host other than this machine.
     #[arg(long, env = "ABUSEDESK_IMAP_ALLOW_REMOTE_PLAINTEXT")]
     pub imap_allow_remote_plaintext: bool,
+    /// A PEM file of certificates trusted for imap:// besides the public roots: a private CA, or the
+    /// server's own self-signed certificate.
+    #[arg(long, env = "ABUSEDESK_IMAP_CA_FILE")]
+    pub imap_ca_file: Option<std::path::PathBuf>,
 }
 
 /// `abusedesk user …`

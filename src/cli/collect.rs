@@ -9,15 +9,20 @@ use crate::intake::imap::{self, watch, CollectError, Done, Settings, Target};
 use crate::store::{Store, StoreError};
 
 /// The collector's settings from the command line.
-fn settings(args: &ImapArgs, max_message_bytes: usize) -> Settings {
-    Settings {
+fn settings(args: &ImapArgs, max_message_bytes: usize) -> anyhow::Result<Settings> {
+    let extra_roots = match &args.imap_ca_file {
+        Some(path) => imap::connect::read_ca_file(path).map_err(anyhow::Error::msg)?,
+        None => Vec::new(),
+    };
+    Ok(Settings {
         max_per_pass: usize::try_from(args.imap_max_per_pass).unwrap_or(500),
         done: args.imap_done_folder.clone().map_or(Done::Seen, Done::Move),
         network_timeout: Duration::from_secs(args.imap_timeout_seconds),
         poll: Duration::from_secs(args.imap_poll_seconds),
         lease: Duration::from_secs(args.imap_lease_seconds),
+        extra_roots,
         ..Settings::new(max_message_bytes)
-    }
+    })
 }
 
 fn target(url: &str, args: &ImapArgs) -> anyhow::Result<Target> {
@@ -48,7 +53,7 @@ pub(super) async fn run(
         }
     }
     let password = imap::password(args.imap_password_file.as_deref()).map_err(anyhow::Error::msg)?;
-    let settings = settings(args, max_message_bytes);
+    let settings = settings(args, max_message_bytes)?;
     let token = token();
     if keep_watching {
         watch::forever(store.clone(), target, password, settings, token).await;
@@ -81,10 +86,11 @@ pub(crate) fn start(store: &Store, urls: &[String], args: &ImapArgs, max_message
         return Ok(());
     }
     let password = imap::password(args.imap_password_file.as_deref()).map_err(anyhow::Error::msg)?;
+    let settings = settings(args, max_message_bytes)?;
     for url in urls {
         let target = target(url, args)?;
         println!("Collecting the IMAP mailbox {}.", target.key());
-        let settings = settings(args, max_message_bytes);
+        let settings = settings.clone();
         tokio::spawn(watch::forever(store.clone(), target, password.clone(), settings, node.to_owned()));
     }
     Ok(())

@@ -18,13 +18,15 @@ use tokio::net::TcpStream;
 use crate::postgres::TestPostgres;
 
 const DOVECOT: &str = "/usr/sbin/dovecot";
-const PASSWORD: &str = "s3cret-for-tests";
+pub(crate) const PASSWORD: &str = "s3cret-for-tests";
 
 /// A private Dovecot, stopped when dropped.
-struct Dovecot {
-    dir: tempfile::TempDir,
+pub(crate) struct Dovecot {
+    pub(crate) dir: tempfile::TempDir,
     child: Child,
     port: u16,
+    /// The implicit-TLS port, when started with a certificate (see `imap_tls`).
+    pub(crate) tls_port: Option<u16>,
 }
 
 impl Drop for Dovecot {
@@ -46,6 +48,12 @@ fn system_user(name: &str) -> Option<(u32, u32)> {
 impl Dovecot {
     /// Starts one, or says why it cannot (and fails under CI).
     fn start(what: &str) -> Option<Dovecot> {
+        Dovecot::start_with(what, None)
+    }
+
+    /// Starts one; with `tls` (a directory holding `cert.pem` and `key.pem`) it serves imaps on a port of its
+    /// own as well, the plain port staying for the test's own appends.
+    pub(crate) fn start_with(what: &str, tls: Option<&std::path::Path>) -> Option<Dovecot> {
         let users = system_user("dovecot").zip(system_user("dovenull"));
         if !std::path::Path::new(DOVECOT).exists() || users.is_none() {
             assert!(std::env::var_os("CI").is_none(), "Dovecot (dovecot-imapd) must be installed under CI: .ci/setup");
@@ -61,17 +69,27 @@ impl Dovecot {
         // The login and mail processes run as Dovecot's users and must reach the config and the mail.
         std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o755)).unwrap();
         std::fs::write(root.join("passwd"), format!("abuse:{{PLAIN}}{PASSWORD}\n")).unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let free = || std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = free();
+        let tls_port = tls.map(|_| free());
+        let (ssl, imaps) = match (tls, tls_port) {
+            (Some(certs), Some(p)) => {
+                let c = certs.display();
+                let ssl = format!("yes\nssl_cert = <{c}/cert.pem\nssl_key = <{c}/key.pem");
+                (ssl, format!("address = 127.0.0.1\n    port = {p}"))
+            }
+            _ => ("no".to_owned(), "port = 0".to_owned()),
+        };
         let r = root.display();
         let config = format!(
             "protocols = imap\nlisten = 127.0.0.1\nbase_dir = {r}/run\nstate_dir = {r}/state\ninstance_name = t{port}\n\
-             log_path = {r}/dovecot.log\nssl = no\ndisable_plaintext_auth = no\nauth_mechanisms = plain login\n\
+             log_path = {r}/dovecot.log\nssl = {ssl}\ndisable_plaintext_auth = no\nauth_mechanisms = plain login\n\
              mail_location = maildir:{r}/mail/%u\nmail_uid = dovecot\nmail_gid = dovecot\nfirst_valid_uid = 1\n\
              default_login_user = dovenull\ndefault_internal_user = dovecot\n\
              passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {r}/passwd\n}}\n\
              userdb {{\n  driver = static\n  args = uid=dovecot gid=dovecot home={r}/mail/%u\n}}\n\
              service imap-login {{\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {port}\n  }}\n\
-               inet_listener imaps {{\n    port = 0\n  }}\n}}\n"
+               inet_listener imaps {{\n    {imaps}\n  }}\n}}\n"
         );
         std::fs::write(root.join("dovecot.conf"), config).unwrap();
         let child = Command::new(DOVECOT)
@@ -81,7 +99,7 @@ impl Dovecot {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let dovecot = Dovecot { dir, child, port };
+        let dovecot = Dovecot { dir, child, port, tls_port };
         for _ in 0..200 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 return Some(dovecot);
@@ -92,7 +110,7 @@ impl Dovecot {
         panic!("Dovecot never listened on {port}: {log}");
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("imap+insecure://abuse@127.0.0.1:{}/INBOX", self.port)
     }
 
@@ -105,7 +123,7 @@ impl Dovecot {
 }
 
 /// Appends messages to INBOX (a test's mail server delivering).
-async fn append(dovecot: &Dovecot, messages: &[Vec<u8>]) {
+pub(crate) async fn append(dovecot: &Dovecot, messages: &[Vec<u8>]) {
     let mut s = dovecot.session().await;
     for m in messages {
         s.append("INBOX", None, None, m).await.unwrap();
@@ -114,7 +132,7 @@ async fn append(dovecot: &Dovecot, messages: &[Vec<u8>]) {
 }
 
 /// The UIDs in `mailbox` matching `query` (`SEEN`, `UNSEEN`, `ALL`), sorted.
-async fn uids(dovecot: &Dovecot, mailbox: &str, query: &str) -> Vec<u32> {
+pub(crate) async fn uids(dovecot: &Dovecot, mailbox: &str, query: &str) -> Vec<u32> {
     let mut s = dovecot.session().await;
     s.select(mailbox).await.unwrap();
     let mut found: Vec<u32> = s.uid_search(query).await.unwrap().into_iter().collect();
@@ -124,7 +142,7 @@ async fn uids(dovecot: &Dovecot, mailbox: &str, query: &str) -> Vec<u32> {
 }
 
 /// A distinct small report.
-fn message(i: usize, filler: usize) -> Vec<u8> {
+pub(crate) fn message(i: usize, filler: usize) -> Vec<u8> {
     format!(
         "From: reports@spamcop.example\r\nTo: abuse@isp.example\r\nSubject: report {i}\r\nMessage-ID: <{i}@t>\r\n\r\n\
          Spam from 192.0.2.{} at 2026-12-07 10:00:00 UTC\r\n{}\r\n",
@@ -134,7 +152,7 @@ fn message(i: usize, filler: usize) -> Vec<u8> {
     .into_bytes()
 }
 
-fn collect(db: &str, url: &str, extra: &[&str]) -> Output {
+pub(crate) fn collect(db: &str, url: &str, extra: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_abusedesk"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("DATABASE_URL", db)
@@ -146,14 +164,14 @@ fn collect(db: &str, url: &str, extra: &[&str]) -> Output {
         .unwrap()
 }
 
-fn ok(out: &Output) -> String {
+pub(crate) fn ok(out: &Output) -> String {
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(out.status.success(), "collect failed: {stdout}{}", String::from_utf8_lossy(&out.stderr));
     stdout
 }
 
 /// Every stored message's bytes, and its arrival count.
-async fn stored(db: &str) -> Vec<(Vec<u8>, i64)> {
+pub(crate) async fn stored(db: &str) -> Vec<(Vec<u8>, i64)> {
     let store = Store::connect(db).await.unwrap();
     let mut all = Vec::new();
     for m in store.list_messages(None, 10_000, 0).await.unwrap() {
@@ -164,7 +182,7 @@ async fn stored(db: &str) -> Vec<(Vec<u8>, i64)> {
     all
 }
 
-fn same_set(stored: &[(Vec<u8>, i64)], sent: &[Vec<u8>]) {
+pub(crate) fn same_set(stored: &[(Vec<u8>, i64)], sent: &[Vec<u8>]) {
     let mut got: Vec<&Vec<u8>> = stored.iter().map(|(raw, _)| raw).collect();
     let mut want: Vec<&Vec<u8>> = sent.iter().collect();
     got.sort();

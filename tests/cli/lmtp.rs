@@ -15,7 +15,7 @@ use tokio::net::TcpStream;
 
 const SPAMCOP: &str = "tests/fixtures/mail-abuse/spamcop_4.eml";
 
-struct Node(Child);
+pub(crate) struct Node(pub(crate) Child);
 
 impl Drop for Node {
     fn drop(&mut self) {
@@ -24,12 +24,12 @@ impl Drop for Node {
     }
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 /// Starts `serve` with LMTP on `port` and waits until it accepts connections.
-async fn serve(db: &str, port: u16, extra: &[&str]) -> Node {
+pub(crate) async fn serve(db: &str, port: u16, extra: &[&str]) -> Node {
     let child = Command::new(env!("CARGO_BIN_EXE_abusedesk"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("DATABASE_URL", db)
@@ -122,7 +122,7 @@ async fn settled_or_healed(store: &Store) {
     panic!("messages still pending after 10 s");
 }
 
-fn spamcop(i: usize) -> Vec<u8> {
+pub(crate) fn spamcop(i: usize) -> Vec<u8> {
     let sample = std::fs::read_to_string(format!("{}/{SPAMCOP}", env!("CARGO_MANIFEST_DIR"))).unwrap();
     sample.replace("999999999", &format!("{i:09}")).replace("10.0.0.1", &format!("10.0.{}.1", i % 20)).into_bytes()
 }

@@ -8,9 +8,12 @@ mod audit;
 mod healing;
 mod attribution;
 mod imap;
+mod imap_serve;
+mod imap_tls;
 mod intake;
 mod lmtp;
 mod nodes;
+mod postfix;
 mod profiles;
 #[path = "../common/postgres.rs"]
 mod postgres;

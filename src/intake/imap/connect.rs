@@ -1,14 +1,22 @@
-//! Reaching an IMAP server: TCP, TLS (rustls with the Mozilla roots of `webpki-roots`, no OpenSSL), the
-//! greeting and LOGIN, each under a time limit.
+//! Reaching an IMAP server: TCP, TLS (rustls with the Mozilla roots of `webpki-roots`, no OpenSSL, plus the
+//! certificates of `--imap-ca-file`), the greeting and LOGIN, each under a time limit.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
+use tokio_rustls::rustls::pki_types::pem::PemObject;
 
 use super::target::Target;
-use super::CollectError;
+use super::{CollectError, Settings};
+
+/// A certificate in DER, as rustls takes it.
+pub type Certificate = tokio_rustls::rustls::pki_types::CertificateDer<'static>;
+
+/// A CA file is a few certificates; anything much larger is not one.
+const MAX_CA_FILE_BYTES: u64 = 1024 * 1024;
 
 /// A byte stream to the server, TLS or (loopback, or explicitly allowed) plain.
 pub trait Io: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug {}
@@ -34,13 +42,14 @@ pub(super) async fn timed<T, E: std::fmt::Display>(
 ///
 /// # Errors
 /// [`CollectError::Network`] for anything that went wrong on the way, the server's refusal included.
-pub async fn login(target: &Target, password: &str, limit: Duration) -> Result<Session, CollectError> {
+pub async fn login(target: &Target, password: &str, settings: &Settings) -> Result<Session, CollectError> {
+    let limit = settings.network_timeout;
     let addr = (target.host.as_str(), target.port);
     let tcp = timed(limit, "connect", TcpStream::connect(addr)).await?;
     let _ = tcp.set_nodelay(true);
     let stream: Box<dyn Io> = if target.tls {
         let name = rustls_pki_types_name(&target.host)?;
-        let tls = timed(limit, "TLS handshake", connector()?.connect(name, tcp)).await?;
+        let tls = timed(limit, "TLS handshake", connector(&settings.extra_roots)?.connect(name, tcp)).await?;
         Box::new(tls)
     } else {
         Box::new(tcp)
@@ -58,8 +67,33 @@ pub async fn login(target: &Target, password: &str, limit: Duration) -> Result<S
     }
 }
 
-fn connector() -> Result<tokio_rustls::TlsConnector, CollectError> {
-    let roots = tokio_rustls::rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+/// Reads the certificates of a PEM file (`--imap-ca-file`) and checks that rustls takes each as a root.
+///
+/// # Errors
+/// A text naming the file and what is wrong: unreadable, too large, no certificate, or one rustls refuses.
+pub fn read_ca_file(path: &Path) -> Result<Vec<Certificate>, String> {
+    let named = |e: &dyn std::fmt::Display| format!("--imap-ca-file {}: {e}", path.display());
+    let size = std::fs::metadata(path).map_err(|e| named(&e))?.len();
+    if size > MAX_CA_FILE_BYTES {
+        return Err(named(&format!("{size} bytes; a CA file holds a few certificates")));
+    }
+    let pem = std::fs::read(path).map_err(|e| named(&e))?;
+    let certs: Vec<Certificate> = Certificate::pem_slice_iter(&pem).collect::<Result<_, _>>().map_err(|e| named(&e))?;
+    if certs.is_empty() {
+        return Err(named(&"no PEM certificate (-----BEGIN CERTIFICATE-----) in it"));
+    }
+    let mut roots = tokio_rustls::rustls::RootCertStore::empty();
+    for cert in &certs {
+        roots.add(cert.clone()).map_err(|e| named(&e))?;
+    }
+    Ok(certs)
+}
+
+fn connector(extra_roots: &[Certificate]) -> Result<tokio_rustls::TlsConnector, CollectError> {
+    let mut roots = tokio_rustls::rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+    for cert in extra_roots {
+        roots.add(cert.clone()).map_err(|e| CollectError::Network(format!("TLS set-up: {e}")))?;
+    }
     let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
     let config = tokio_rustls::rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()

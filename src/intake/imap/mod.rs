@@ -53,11 +53,14 @@ pub struct Settings {
     pub lease: Duration,
     /// Between passes without IDLE; and the longest one IDLE lasts (kept under half the lease).
     pub poll: Duration,
+    /// Certificates trusted for TLS besides the public roots (`--imap-ca-file`: a private CA, or a server's
+    /// own self-signed certificate), read once at start by [`connect::read_ca_file`].
+    pub extra_roots: Vec<connect::Certificate>,
 }
 
 impl Settings {
     /// The defaults: `max_message_bytes` as given, 500 messages a pass, done = `\Seen`, 60 s per network
-    /// step, a 5-minute lease, a pass every 60 s without IDLE.
+    /// step, a 5-minute lease, a pass every 60 s without IDLE, only the public roots trusted.
     pub fn new(max_message_bytes: usize) -> Settings {
         Settings {
             max_message_bytes,
@@ -66,6 +69,7 @@ impl Settings {
             network_timeout: Duration::from_secs(60),
             lease: Duration::from_secs(300),
             poll: Duration::from_secs(60),
+            extra_roots: Vec::new(),
         }
     }
 }

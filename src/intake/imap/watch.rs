@@ -21,7 +21,7 @@ pub async fn once(
     settings: &Settings,
     token: &str,
 ) -> Result<PassReport, CollectError> {
-    let mut session = connect::login(target, password, settings.network_timeout).await?;
+    let mut session = connect::login(target, password, settings).await?;
     let mut total = PassReport::default();
     let result = loop {
         match pass::run(&mut session, store, target, settings, token).await {
@@ -43,7 +43,7 @@ pub async fn forever(store: Store, target: Target, password: String, settings: S
     let key = target.key();
     let mut backoff = Duration::from_secs(5);
     loop {
-        match connect::login(&target, &password, settings.network_timeout).await {
+        match connect::login(&target, &password, &settings).await {
             Ok(session) => {
                 backoff = Duration::from_secs(5);
                 let e = keep_collecting(session, &store, &target, &settings, &token).await;
