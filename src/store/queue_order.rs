@@ -156,7 +156,12 @@ impl PageQuery<'_> {
         let now = push(args, Arg::Time(self.now));
         let Kept { column, until, live } = kept;
         let holds = format!("{until} > {now} and c.trend_from <= {now}");
-        let lapsed = format!("({until} <= {now} or c.trend_from > {now})");
+        // The lapsed cases from their own indexes, whatever the other conditions would have the planner scan.
+        let lapsed = format!(
+            "c.abuse_case_id in (select l.abuse_case_id from abuse_case l where l.{until} <= {now} \
+             union all select l.abuse_case_id from abuse_case l where l.trend_from > {now})",
+            until = until.trim_start_matches("c.")
+        );
         let kept_after = after.as_ref().map(|f| format!(" and {}", f(column, "c.abuse_case_id"))).unwrap_or_default();
         let live_after = after.as_ref().map(|f| format!(" where {}", f("x.k", "x.abuse_case_id")));
         let sql = format!(
