@@ -21,3 +21,11 @@ create index abuse_case_trend_from on abuse_case (trend_from);
 create index abuse_case_received on abuse_case (received, abuse_case_id);
 create index abuse_case_reporters on abuse_case (reporters, abuse_case_id);
 create index abuse_case_first_seen on abuse_case (first_seen, abuse_case_id);
+
+-- The type and status sorts, ties by id.
+create index abuse_case_type on abuse_case (report_type, abuse_case_id);
+create index abuse_case_status on abuse_case (status, abuse_case_id);
+
+-- The search for a reporter's reference (a SpamCop id) finds its reports' cases from this index; the
+-- (reporter, reporter_ref) index of 0002 serves it only with the reporter named.
+create index report_ref_case on report (reporter_ref, abuse_case_id);
