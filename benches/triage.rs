@@ -153,8 +153,11 @@ async fn bench(name: &str, store: Store, reports: usize, cases: usize) {
         let placed = abusedesk::intake::cases::place_all(&store).await.unwrap();
         let recounted = started.elapsed();
         refresh_statistics(&store).await;
-        println!("{name}: {reports} reports in {cases} cases ({big} large) written in {filled:.1?} ({rate:.0} reports/s); \
-            {} cases recounted in {recounted:.1?}", placed.cases);
+        println!(
+            "{name}: {reports} reports in {cases} cases ({big} large) written in {filled:.1?} ({rate:.0} reports/s); \
+             {} cases recounted in {recounted:.1?}",
+            placed.cases
+        );
     } else {
         println!("{name}: reusing the fixture already in the database");
     }
@@ -240,12 +243,15 @@ async fn queue_views(name: &str, store: &Store, queue: &CaseFilter, now: DateTim
         let b = case_views::case_page(store, &by_cursor, 50, now).await.unwrap();
         let same = a.rows.iter().map(|r| r.case_id).eq(b.rows.iter().map(|r| r.case_id));
         assert!(same && by_cursor.cursor.is_some(), "the cursor gives the page its number gives");
-        view(format!("page 200 by cursor, sorted by {}", sort.code()), time(11, || case_views::case_page(store, &by_cursor, 50, now)).await);
-        view(format!("page 200 by number, sorted by {}", sort.code()), time(5, || case_views::case_page(store, &by_number, 50, now)).await);
+        let t = time(11, || case_views::case_page(store, &by_cursor, 50, now)).await;
+        view(format!("page 200 by cursor, sorted by {}", sort.code()), t);
+        let t = time(5, || case_views::case_page(store, &by_number, 50, now)).await;
+        view(format!("page 200 by number, sorted by {}", sort.code()), t);
     }
     let export = CaseFilter { open_only: false, ..queue.clone() };
     let rows = case_views::case_page(store, &export, 10_000, now).await.unwrap().rows.len();
-    view(format!("CSV export's first {rows} rows (the page the export writes)"), time(5, || case_views::case_page(store, &export, 10_000, now)).await);
+    let t = time(5, || case_views::case_page(store, &export, 10_000, now)).await;
+    view(format!("CSV export's first {rows} rows (the page the export writes)"), t);
     let worst = figures.iter().max().copied().unwrap_or_default();
     let mut sorted = figures.clone();
     sorted.sort_unstable();

@@ -12,7 +12,8 @@
 //! seen `abuse_case_first_seen` (the open queue: `abuse_case_open_first_seen`), last seen
 //! `abuse_case_last_seen`, last 24 h `abuse_case_day` (lapsed: `abuse_case_day_until`, `abuse_case_trend_from`),
 //! last 7 days `abuse_case_week` (lapsed: `abuse_case_trend_until`, `abuse_case_trend_from`), address
-//! `abuse_case_ip`, status `abuse_case_open`. Customer, type and assignee sort the matching rows.
+//! `abuse_case_ip`, type `abuse_case_type`, status `abuse_case_status`. Customer and assignee sort the
+//! matching rows (their values are in other tables).
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
@@ -168,7 +169,8 @@ impl PageQuery<'_> {
             "{select}, p.k as sort_count {from} join (\
              select * from (select c.abuse_case_id, {column} as k {from} where {conditions} and {holds}{kept_after} \
                order by {column} {dir}, c.abuse_case_id {dir} limit {kept_limit}) kept \
-             union all select * from (select c.abuse_case_id, {live} as k {from} where {conditions} and {lapsed}) x{x_after}\
+             union all select * from (select c.abuse_case_id, {live} as k {from} \
+               where {conditions} and {lapsed}) x{x_after}\
              ) p on p.abuse_case_id = c.abuse_case_id \
              order by p.k {dir}, c.abuse_case_id {dir} limit {limit} offset {offset}",
             kept_limit = limit.saturating_add(offset),

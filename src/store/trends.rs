@@ -2,11 +2,11 @@
 //! [`TREND_DAYS`] days against the days before, the rule of [`trend_of`]) with the instant until which it
 //! holds ([`trend_valid_until`]), and beside it that window's unique complaints (`week_unique`) with the
 //! instant they were taken (`trend_from`), and the last 24 hours' unique complaints (`day_unique`) with
-//! the instant until which that count holds (`day_until`; the queue's "last 24 h" sort reads it). The queue's "rising" filter and the front page's rising tile
-//! read the trend from an index while it holds, the rate filters and tiles read the week count between
-//! `trend_from` and `trend_until`, and both judge a case from its reports otherwise, so a count is always
-//! what the queue rows show; `serve` refreshes the lapsed ones now and then
-//! ([`Store::refresh_lapsed_trends`]) to keep that set small.
+//! the instant until which that count holds (`day_until`; the queue's "last 24 h" sort reads it). The
+//! queue's "rising" filter and the front page's rising tile read the trend from an index while it holds,
+//! the rate filters and tiles read the week count between `trend_from` and `trend_until`, and both judge
+//! a case from its reports otherwise, so a count is always what the queue rows show; `serve` refreshes
+//! the lapsed ones now and then ([`Store::refresh_lapsed_trends`]) to keep that set small.
 
 use chrono::{DateTime, Duration, Utc};
 
