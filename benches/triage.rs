@@ -1,12 +1,15 @@
 //! Triage benchmark (prints figures; not a timed test): fills a database with 1,000,000 reports in 50,000
-//! cases, recounts every case through the store, then times the triage queue's first page sorted by
-//! unique complaints, a filtered and a searched page, and a case page, as the server builds them (store
-//! queries plus the view: recent counts, volumes, thresholds, chart), and the front page of each staff role
-//! (issue 20: at most 50 ms at a million reports; with a week of sending volume for 2,000 addresses, so
-//! the rate tiles have work). Median of repeated runs.
+//! cases, recounts every case through the store, then times every view of the triage queue (issue 19:
+//! each sort, each filter, a CIDR and a reporter-reference search, a deep page by cursor and by number,
+//! the CSV export's first 10,000 rows) and the case page of the largest and of a small case, as the server
+//! builds them (store queries plus the view: recent counts, volumes, thresholds, chart), and the front
+//! page of each staff role (issue 20: at most 50 ms at a million reports; with a week of sending volume
+//! for 2,000 addresses, so the rate tiles have work). Median of repeated runs.
 //!
 //! `cargo bench --bench triage` on SQLite (a temporary file); with `TEST_POSTGRES_URL` set, the same run on a
-//! fresh PostgreSQL database too. `ABUSEDESK_BENCH_REPORTS` / `ABUSEDESK_BENCH_CASES` change the size;
+//! fresh PostgreSQL database too. `ABUSEDESK_BENCH_REPORTS` / `ABUSEDESK_BENCH_CASES` change the size, and
+//! `ABUSEDESK_BENCH_BIG_CASES` how many large cases take every fourth report (50 by default; 5 at a
+//! million reports, or 50 at ten million, gives "a few cases of 50,000 reports");
 //! `ABUSEDESK_BENCH_SQLITE=path` keeps the SQLite fixture in that file and reuses it on the next run, and
 //! `ABUSEDESK_BENCH_PG_DB=name` keeps the PostgreSQL one in that database.
 //!
@@ -62,7 +65,7 @@ macro_rules! bulk_insert {
     }};
 }
 
-async fn fill(store: &Store, reports: usize, cases: usize, now: DateTime<Utc>) {
+async fn fill(store: &Store, reports: usize, cases: usize, big: usize, now: DateTime<Utc>) {
     let ids: Vec<usize> = (1..=reports).collect();
     let case_ids: Vec<usize> = (1..=cases).collect();
     let ip = |case: usize| format!("10.{}.{}.{}", case / 65_536 % 256, case / 256 % 256, case % 256);
@@ -87,7 +90,7 @@ async fn fill(store: &Store, reports: usize, cases: usize, now: DateTime<Utc>) {
                 "incident_time", "reporter", "reporter_ref", "urls", "complainant_hash", "created_at", "updated_at",
                 "abuse_case_id", "unique_in_case", "duplicate_reason", "seen_at"],
                 ids, |q, i| {
-                    let case = if i % 4 == 0 { 1 + (i / 4) % 50 } else { 1 + (i * 7_919) % cases };
+                    let case = if i % 4 == 0 { 1 + (i / 4) % big } else { 1 + (i * 7_919) % cases };
                     let unique = i % 5 != 0;
                     q.bind(i64::try_from(*i).unwrap()).bind(0_i32).bind("spamcop").bind(kinds[case % kinds.len()]).bind("source")
                         .bind(ip(case)).bind(at(*i)).bind(reporters[i % reporters.len()]).bind(format!("{}", 7_000_000_000 + i))
@@ -140,21 +143,27 @@ where
 
 async fn bench(name: &str, store: Store, reports: usize, cases: usize) {
     store.migrate().await.unwrap();
-    let now = if store.all_case_ids().await.unwrap().is_empty() {
-        let now = store::now();
+    if store.all_case_ids().await.unwrap().is_empty() {
+        let big = env_usize("ABUSEDESK_BENCH_BIG_CASES", 50).clamp(1, cases);
         let started = Instant::now();
-        fill(&store, reports, cases, now).await;
+        fill(&store, reports, cases, big, store::now()).await;
         let filled = started.elapsed();
+        let rate = reports as f64 / filled.as_secs_f64();
         let started = Instant::now();
         let placed = abusedesk::cases::placement::place_all(&store).await.unwrap();
         let recounted = started.elapsed();
         refresh_statistics(&store).await;
-        println!("{name}: {reports} reports in {cases} cases written in {filled:.1?}; {} cases recounted in {recounted:.1?}", placed.cases);
-        now
+        println!(
+            "{name}: {reports} reports in {cases} cases ({big} large) written in {filled:.1?} ({rate:.0} reports/s); \
+             {} cases recounted in {recounted:.1?}",
+            placed.cases
+        );
     } else {
         println!("{name}: reusing the fixture already in the database");
-        store::now()
-    };
+    }
+    // Pages are built after the recount, as in service (a page for an instant before a recount counts
+    // the recounted cases from their reports).
+    let now = store::now();
     // As `serve` does every round: trends whose window moved on since the fixture was counted.
     let started = Instant::now();
     let refreshed = store.refresh_lapsed_trends(now, i64::MAX).await.unwrap();
@@ -168,12 +177,7 @@ async fn bench(name: &str, store: Store, reports: usize, cases: usize) {
     let filtered = CaseFilter { report_type: Some("phishing".into()), reporter: Some("AOL".into()), ..queue.clone() };
     let t = time(11, || case_views::case_page(&store, &filtered, 50, now)).await;
     println!("{name}: queue filtered by type and reporter: median {:.1} ms", t.as_secs_f64() * 1e3);
-    let recent = CaseFilter { sort: Some(CaseSort::Last24h), ..queue.clone() };
-    let t = time(5, || case_views::case_page(&store, &recent, 50, now)).await;
-    println!("{name}: queue sorted by complaints in the last 24 h: median {:.1} ms", t.as_secs_f64() * 1e3);
-    let searched = CaseFilter { q: Some("10.0.1.0/24".into()), ..queue.clone() };
-    let t = time(11, || case_views::case_page(&store, &searched, 50, now)).await;
-    println!("{name}: queue searched by CIDR: median {:.1} ms", t.as_secs_f64() * 1e3);
+    queue_views(name, &store, &queue, now).await;
     let big = first.rows[0].case_id;
     let t = time(21, || case_views::case_detail(&store, big, Granularity::Day, now)).await;
     println!("{name}: case page of the largest case: median {:.1} ms", t.as_secs_f64() * 1e3);
@@ -181,6 +185,78 @@ async fn bench(name: &str, store: Store, reports: usize, cases: usize) {
     let t = time(21, || case_views::case_detail(&store, small, Granularity::Day, now)).await;
     println!("{name}: case page of a small case: median {:.1} ms", t.as_secs_f64() * 1e3);
     home_pages(name, &store, now).await;
+}
+
+/// Every other view of the queue (issue 19): each sort's first page, each filter, the two searches, a
+/// deep page by cursor and by number, and the CSV export's first 10,000 rows.
+async fn queue_views(name: &str, store: &Store, queue: &CaseFilter, now: DateTime<Utc>) {
+    let mut figures = Vec::new();
+    let mut view = |label: String, t: Duration| {
+        println!("{name}: queue {label}: median {:.1} ms", t.as_secs_f64() * 1e3);
+        figures.push(t);
+    };
+    for sort in CaseSort::ALL {
+        let f = CaseFilter { sort: Some(sort), ..queue.clone() };
+        view(format!("sorted by {}", sort.code()), time(11, || case_views::case_page(store, &f, 50, now)).await);
+    }
+    // An hour on with no refresh (serve stopped): the cases whose kept day count lapsed meanwhile are
+    // counted from their reports.
+    let later = now + chrono::Duration::hours(1);
+    let f = CaseFilter { sort: Some(CaseSort::Last24h), ..queue.clone() };
+    let t = time(11, || case_views::case_page(store, &f, 50, later)).await;
+    view("sorted by last_24h an hour later, lapsed counts not refreshed".to_owned(), t);
+    let day = (now - chrono::Duration::days(2)).date_naive();
+    let filters: Vec<(&str, CaseFilter)> = vec![
+        ("type", CaseFilter { report_type: Some("phishing".into()), ..queue.clone() }),
+        ("status", CaseFilter { status: Some(abusedesk::domain::case::CaseStatus::New), ..queue.clone() }),
+        ("all statuses", CaseFilter { open_only: false, ..queue.clone() }),
+        ("reporter", CaseFilter { reporter: Some("Shadowserver".into()), ..queue.clone() }),
+        ("customer", CaseFilter { customer: Some("C-1".into()), ..queue.clone() }),
+        ("unassigned", CaseFilter { assignee: Some("none".into()), ..queue.clone() }),
+        ("assignee", CaseFilter { assignee: Some("alex".into()), ..queue.clone() }),
+        ("from/to days", CaseFilter { from: Some(day), to: Some(day), ..queue.clone() }),
+        ("reopened", CaseFilter { reopened: true, ..queue.clone() }),
+        ("disputed", CaseFilter { disputed: true, ..queue.clone() }),
+        ("waiting 7 days", CaseFilter { waiting_days: Some(7), ..queue.clone() }),
+        ("decided since", CaseFilter { decided_since: Some(day), ..queue.clone() }),
+        ("rising", CaseFilter { rising: true, ..queue.clone() }),
+        ("rate warn", CaseFilter { rate: Some(abusedesk::domain::case::RateLine::Warn), ..queue.clone() }),
+        ("rate block", CaseFilter { rate: Some(abusedesk::domain::case::RateLine::Block), ..queue.clone() }),
+        ("not investigated", CaseFilter { uninvestigated: true, ..queue.clone() }),
+        ("CIDR search /24", CaseFilter { q: Some("10.0.1.0/24".into()), ..queue.clone() }),
+        ("CIDR search /16", CaseFilter { q: Some("10.0.0.0/16".into()), ..queue.clone() }),
+        ("reporter-reference search", CaseFilter { q: Some("7000000404".into()), ..queue.clone() }),
+        ("IP search", CaseFilter { q: Some("10.0.1.7".into()), ..queue.clone() }),
+    ];
+    for (label, f) in &filters {
+        let page = case_views::case_page(store, f, 50, now).await.unwrap();
+        let t = time(11, || case_views::case_page(store, f, 50, now)).await;
+        view(format!("filtered by {label} ({} cases)", page.total), t);
+    }
+    // A deep page: page 200 (cases 10,001–10,050) by number, and the same page by its cursor.
+    for sort in [CaseSort::Unique, CaseSort::Last24h, CaseSort::LastSeen] {
+        let before = CaseFilter { sort: Some(sort), page: 199, ..queue.clone() };
+        let cursor = case_views::case_page(store, &before, 50, now).await.unwrap().next;
+        let by_number = CaseFilter { page: 200, ..before.clone() };
+        let by_cursor = CaseFilter { cursor, ..by_number.clone() };
+        let a = case_views::case_page(store, &by_number, 50, now).await.unwrap();
+        let b = case_views::case_page(store, &by_cursor, 50, now).await.unwrap();
+        let same = a.rows.iter().map(|r| r.case_id).eq(b.rows.iter().map(|r| r.case_id));
+        assert!(same && by_cursor.cursor.is_some(), "the cursor gives the page its number gives");
+        let t = time(11, || case_views::case_page(store, &by_cursor, 50, now)).await;
+        view(format!("page 200 by cursor, sorted by {}", sort.code()), t);
+        let t = time(5, || case_views::case_page(store, &by_number, 50, now)).await;
+        view(format!("page 200 by number, sorted by {}", sort.code()), t);
+    }
+    let export = CaseFilter { open_only: false, ..queue.clone() };
+    let rows = case_views::case_page(store, &export, 10_000, now).await.unwrap().rows.len();
+    let t = time(5, || case_views::case_page(store, &export, 10_000, now)).await;
+    view(format!("CSV export's first {rows} rows (the page the export writes)"), t);
+    let worst = figures.iter().max().copied().unwrap_or_default();
+    let mut sorted = figures.clone();
+    sorted.sort_unstable();
+    println!("{name}: queue views timed: {}; median of medians {:.1} ms, slowest {:.1} ms", figures.len(),
+        median(sorted).as_secs_f64() * 1e3, worst.as_secs_f64() * 1e3);
 }
 
 /// The front page (issue 20) for each staff role: every query it runs, as the server function runs them.

@@ -19,7 +19,8 @@ use crate::triage::rates::{buckets, level, per_thousand, trend, Bucket, Granular
 /// Reports listed on a case page.
 const CASE_PAGE_REPORTS: i64 = 200;
 
-/// The queue view for `filter`: page `filter.page` of `limit` rows.
+/// The queue view for `filter`: the page of `limit` rows at its cursor (else page `filter.page`), with the
+/// cursors of the pages after and before it.
 ///
 /// # Errors
 /// Database errors.
@@ -29,8 +30,13 @@ pub async fn case_page(
     limit: i64,
     now: DateTime<Utc>,
 ) -> Result<CasePage, StoreError> {
-    let (records, total) = store.list_cases(filter, limit.max(1), now).await?;
-    Ok(CasePage { total, rows: case_rows(store, records, now).await? })
+    let limit = limit.max(1);
+    let (records, total) = store.list_cases(filter, limit, now).await?;
+    let (sort, _) = filter.sort_or_default();
+    let full = i64::try_from(records.len()).is_ok_and(|n| n == limit);
+    let next = records.last().filter(|_| full).and_then(|r| crate::store::cursor_of(sort, r, false));
+    let previous = records.first().and_then(|r| crate::store::cursor_of(sort, r, true));
+    Ok(CasePage { total, rows: case_rows(store, records, now).await?, next, previous })
 }
 
 /// The threshold for each report type.

@@ -141,6 +141,33 @@ impl RateLine {
 /// Rows per page of the triage queue.
 pub const CASE_PAGE_SIZE: i64 = 50;
 
+/// Where a page of the queue starts, so a deep page is read from an index at its place instead of
+/// skipping the rows before it: just after (`after=ID~KEY`) or, going back, just before (`before=ID~KEY`)
+/// the case `id` whose value under the view's sort was `key`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageCursor {
+    pub id: i64,
+    pub key: String,
+    pub backward: bool,
+}
+
+impl PageCursor {
+    /// The longest key read from a URL: a sort value is a count, an instant or a short text.
+    const MAX_KEY: usize = 512;
+
+    /// Reads `ID~KEY`; `None` when malformed or over the budget, so a damaged link opens the first page.
+    pub fn parse(value: &str, backward: bool) -> Option<PageCursor> {
+        let (id, key) = value.split_once('~')?;
+        let id = id.trim().parse::<i64>().ok()?;
+        (key.len() <= Self::MAX_KEY).then(|| PageCursor { id, key: key.to_owned(), backward })
+    }
+
+    /// The query pair that gives this cursor back.
+    pub fn pair(&self) -> (&'static str, String) {
+        (if self.backward { "before" } else { "after" }, format!("{}~{}", self.id, self.key))
+    }
+}
+
 /// A view of the triage queue: every filter, the sort and the page. Parsed from and written to a URL query,
 /// so the same view can be bookmarked, shared, fetched as JSON (`/api/v1/cases?…`) or exported as CSV.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,12 +207,16 @@ pub struct CaseFilter {
     pub uninvestigated: bool,
     pub sort: Option<CaseSort>,
     pub descending: Option<bool>,
+    /// The page's number, counted from 0: what the page says ("cases 51–100"), and where it starts when
+    /// no `cursor` is given (an old link).
     pub page: i64,
+    /// Where the page starts (`after=` / `before=`).
+    pub cursor: Option<PageCursor>,
 }
 
 impl CaseFilter {
     /// Reads `type, status, reporter, customer, assignee, from, to, q, reopened, disputed, waiting,
-    /// decided_since, decision, trend, rate, investigation, sort, dir, page` from query pairs;
+    /// decided_since, decision, trend, rate, investigation, sort, dir, page, after, before` from query pairs;
     /// unknown or malformed values are ignored rather than refused, so an old link still opens.
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> CaseFilter {
         let mut f = CaseFilter { open_only: true, ..CaseFilter::default() };
@@ -212,6 +243,8 @@ impl CaseFilter {
                 "sort" => f.sort = CaseSort::parse(value.trim()),
                 "dir" => f.descending = Some(value.trim() != "asc"),
                 "page" => f.page = value.trim().parse::<i64>().unwrap_or(0).clamp(0, 1_000_000),
+                "after" => f.cursor = PageCursor::parse(value, false),
+                "before" => f.cursor = PageCursor::parse(value, true),
                 _ => {}
             }
         }
@@ -224,7 +257,7 @@ impl CaseFilter {
         (sort, self.descending.unwrap_or(sort.descending_by_default()))
     }
 
-    /// The query pairs that give this view back (without the page when `page` is `None`).
+    /// The query pairs that give this view back (without the page and its cursor when `page` is `None`).
     pub fn to_pairs(&self, page: Option<i64>) -> Vec<(&'static str, String)> {
         let mut pairs = Vec::new();
         let mut push = |k: &'static str, v: Option<String>| {
@@ -258,6 +291,9 @@ impl CaseFilter {
         push("sort", self.sort.map(|s| s.code().to_owned()));
         push("dir", self.descending.map(|d| if d { "desc" } else { "asc" }.to_owned()));
         push("page", page.filter(|p| *p > 0).map(|p| p.to_string()));
+        if let Some((key, value)) = self.cursor.as_ref().filter(|_| page.is_some_and(|p| p > 0)).map(PageCursor::pair) {
+            pairs.push((key, value));
+        }
         pairs
     }
 }
@@ -295,6 +331,10 @@ pub struct CaseRow {
 pub struct CasePage {
     pub total: i64,
     pub rows: Vec<CaseRow>,
+    /// Where the next page starts (after the last row), when this page is full.
+    pub next: Option<PageCursor>,
+    /// Where the previous page ends (before the first row).
+    pub previous: Option<PageCursor>,
 }
 
 /// The arithmetic of a case: `received = unique + same_bytes + mailbox_copies + other_role + re_reports`.

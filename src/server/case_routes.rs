@@ -1,7 +1,8 @@
 //! Plain routes around the triage queue:
 //! * `POST /cases/assign`: bulk assignment from the queue's checkboxes (a plain form, works without
 //!   JavaScript), answered with a redirect back to the same view;
-//! * `GET /cases.csv?…`: the current queue view (every page of it) as CSV;
+//! * `GET /cases.csv?…`: the current queue view as CSV, 10,000 rows at a time from its cursor (a `Link`
+//!   header names the next 10,000);
 //! * `GET /api/v1/cases?…` and `GET /api/v1/cases/{id}`: the queue and one case as JSON, with the same
 //!   filters as the page, for a staff session or a `read` API token.
 
@@ -16,7 +17,7 @@ use super::form::back_with;
 use super::state::AppState;
 use crate::cases::views as case_views;
 use crate::casework::CaseworkError;
-use crate::domain::case::{CaseFilter, CaseRow};
+use crate::domain::case::{CaseFilter, CaseRow, PageCursor};
 use crate::error::AppError;
 use crate::store::{self, StoreError};
 use crate::triage::rates::Granularity;
@@ -56,7 +57,7 @@ pub async fn api_case(_: Reader, State(state): State<AppState>, Path(id): Path<i
     }
 }
 
-/// `GET /cases.csv`: the queue view as CSV, every matching case up to 10,000.
+/// `GET /cases.csv`: the queue view as CSV, the first 10,000 matching cases (or those after its cursor).
 pub async fn export_csv(
     _: Reader,
     State(state): State<AppState>,
@@ -70,7 +71,20 @@ pub async fn export_csv(
         (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
         (header::CONTENT_DISPOSITION, "attachment; filename=\"cases.csv\""),
     ];
-    Ok((headers, body).into_response())
+    let mut response = (headers, body).into_response();
+    if let Some(link) = next_link(&filter, page.next.as_ref()) {
+        response.headers_mut().insert(header::LINK, link);
+    }
+    Ok(response)
+}
+
+/// The export of the rows after this one's last, when it was full, as a `Link` header (RFC 8288): the
+/// same view from the cursor, so a larger queue is exported 10,000 rows at a time, each read from its place.
+fn next_link(filter: &CaseFilter, next: Option<&PageCursor>) -> Option<header::HeaderValue> {
+    let mut pairs = filter.to_pairs(None);
+    pairs.push(next?.pair());
+    let query = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(&pairs).finish();
+    header::HeaderValue::from_str(&format!("</cases.csv?{query}>; rel=\"next\"")).ok()
 }
 
 fn to_csv(rows: &[CaseRow]) -> Result<Vec<u8>, csv::Error> {

@@ -18,6 +18,7 @@ pub(super) enum Arg {
     Time(DateTime<Utc>),
     Day(NaiveDate),
     Number(f64),
+    Int(i64),
 }
 
 /// Binds every [`Arg`] in order.
@@ -30,6 +31,7 @@ macro_rules! bind_args {
                 Arg::Time(t) => query.bind(*t),
                 Arg::Day(d) => query.bind(*d),
                 Arg::Number(n) => query.bind(*n),
+                Arg::Int(n) => query.bind(*n),
             };
         }
         query

@@ -7,8 +7,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::case_filter::{bind_args, Arg};
+use super::queue_order::PageQuery;
 use super::{on_backend, Store, StoreError};
-use crate::domain::case::{CaseFilter, CaseSort};
+use crate::domain::case::CaseFilter;
 
 /// A case row as stored, before the recent counts are added.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -36,6 +37,10 @@ pub struct CaseRecord {
     pub last_seen: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
     pub reopened_at: Option<DateTime<Utc>>,
+    /// The count a recent-count sort ordered the row by (kept or counted: store::queue_order), for the
+    /// page's cursor; `None` under the other sorts.
+    #[sqlx(default)]
+    pub sort_count: Option<i64>,
 }
 
 const CASE_SELECT: &str = "select c.abuse_case_id, c.customer_id, cu.account_ref, cu.name as customer_name, \
@@ -97,33 +102,9 @@ fn windows(now: DateTime<Utc>) -> [DateTime<Utc>; 3] {
 /// them (SQLite refuses arguments a statement does not use).
 const RESERVED: &str = "$2 <= $1 and $3 = $3";
 
-/// The SQL expression a sort orders by.
-fn sort_expression(sort: CaseSort) -> &'static str {
-    // Recent counts sort through the (abuse_case_id, incident_time) index; $1 and $2 are bound first.
-    match sort {
-        CaseSort::Unique => "c.unique_complaints",
-        CaseSort::Received => "c.received",
-        CaseSort::Reporters => "c.reporters",
-        CaseSort::FirstSeen => "c.first_seen",
-        CaseSort::LastSeen => "c.last_seen",
-        CaseSort::Last24h => {
-            "(select count(*) from report r where r.abuse_case_id = c.abuse_case_id \
-            and r.unique_in_case = $3 and r.incident_time >= $1)"
-        }
-        CaseSort::Last7d => {
-            "(select count(*) from report r where r.abuse_case_id = c.abuse_case_id \
-            and r.unique_in_case = $3 and r.incident_time >= $2)"
-        }
-        CaseSort::Customer => "coalesce(cu.account_ref, '')",
-        CaseSort::Ip => "c.source_ip",
-        CaseSort::Type => "c.report_type",
-        CaseSort::Status => "c.status",
-        CaseSort::Assignee => "coalesce(u.username, '')",
-    }
-}
-
 impl Store {
-    /// Page `filter.page` of `limit` cases matching `filter`, and how many match in all.
+    /// The page of `limit` cases matching `filter` that starts at its cursor (else page `filter.page`),
+    /// in the view's order, and how many match in all (store::queue_order).
     pub async fn list_cases(
         &self,
         filter: &CaseFilter,
@@ -132,18 +113,27 @@ impl Store {
     ) -> Result<(Vec<CaseRecord>, i64), StoreError> {
         let (conditions, args) = self.case_conditions(filter, now).await?;
         let (sort, descending) = filter.sort_or_default();
-        let dir = if descending { "desc" } else { "asc" };
         let [day, week, _] = windows(now);
-        let sql = format!(
-            "{CASE_SELECT} {CASE_FROM} where {conditions} and {RESERVED} \
-             order by {} {dir}, c.abuse_case_id {dir} limit {limit} offset {}",
-            sort_expression(sort),
-            filter.page.max(0).saturating_mul(limit),
-        );
+        let mut page_args = args.clone();
+        let (sql, reversed) = PageQuery {
+            select: CASE_SELECT,
+            from: CASE_FROM,
+            conditions: &format!("{conditions} and {RESERVED}"),
+            sort,
+            descending,
+            limit,
+            offset: filter.page.max(0).saturating_mul(limit),
+            cursor: filter.cursor.as_ref(),
+            now,
+        }
+        .sql(&mut page_args);
         let count_sql = format!("select count(*) {} where {conditions} and {RESERVED}", count_from(filter));
-        let rows: Vec<CaseRecord> = on_backend!(self, |pool| {
-            bind_args!(sqlx::query_as(&sql).bind(day).bind(week).bind(true), &args).fetch_all(pool).await?
+        let mut rows: Vec<CaseRecord> = on_backend!(self, |pool| {
+            bind_args!(sqlx::query_as(&sql).bind(day).bind(week).bind(true), &page_args).fetch_all(pool).await?
         });
+        if reversed {
+            rows.reverse();
+        }
         let total: i64 = on_backend!(self, |pool| {
             bind_args!(sqlx::query_scalar(&count_sql).bind(day).bind(week).bind(true), &args).fetch_one(pool).await?
         });

@@ -271,7 +271,8 @@ impl Store {
         const STORE: &str = "update abuse_case set stored_reports = $2, received = $3, unique_complaints = $4, \
             complainants = $5, reporters = $6, same_bytes = $7, mailbox_copies = $8, other_role = $9, \
             re_reports = $10, first_seen = $11, last_seen = $12, updated_at = $13, trend = $14, \
-            trend_until = $15, week_unique = $16, trend_from = $13 where abuse_case_id = $1";
+            trend_until = $15, week_unique = $16, trend_from = $13, day_unique = $17, day_until = $18 \
+            where abuse_case_id = $1";
         // The recount journal (store::recount): the case leaves it only if nothing changed it meanwhile.
         const GENERATION: &str = "select generation from case_recount where abuse_case_id = $1";
         const SETTLED: &str = "delete from case_recount where abuse_case_id = $1 and generation = $2";
@@ -286,12 +287,13 @@ impl Store {
             let c: Counts = sqlx::query_as(COUNT).bind(case_id).fetch_one(&mut *tx).await?;
             // The kept trend and week count go with the counters: the queue's rising and rate filters read
             // them (store::trends).
-            let (week, fortnight) = super::trends::window_starts(now);
+            let (week, fortnight, today) = super::trends::window_starts(now);
             let windows: super::trends::WindowRow = sqlx::query_as(super::trends::WINDOWS)
                 .bind(case_id)
                 .bind(week)
                 .bind(true)
                 .bind(fortnight)
+                .bind(today)
                 .fetch_one(&mut *tx)
                 .await?;
             let kept = super::trends::judge(windows);
@@ -312,6 +314,8 @@ impl Store {
                 .bind(kept.trend)
                 .bind(kept.until)
                 .bind(kept.week_unique)
+                .bind(kept.day_unique)
+                .bind(kept.day_until)
                 .execute(&mut *tx)
                 .await?;
             if let Some(generation) = generation {

@@ -105,6 +105,7 @@ async fn staff_triage_cases_and_machines_read_them_with_a_read_token_only() {
     // CSV of the view.
     let csv = analyst.get(app.url("/cases.csv?status=all")).send().await.unwrap();
     assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    assert!(csv.headers().get("link").is_none(), "one case: no next export");
     let csv = csv.text().await.unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert!(lines[0].starts_with("case,customer,customer_name,ip,type,role,unique_complaints,received"), "{csv}");
@@ -114,6 +115,13 @@ async fn staff_triage_cases_and_machines_read_them_with_a_read_token_only() {
     // The API: staff session yes, customer no, anonymous asked for a token, ingest token refused, read token yes.
     let json: serde_json::Value = analyst.get(app.url("/api/v1/cases?status=all")).send().await.unwrap().json().await.unwrap();
     assert_eq!((json["total"].as_i64(), json["rows"][0]["received"].as_i64()), (Some(1), Some(2)));
+    // A full page names where the next one starts; the page after the only case is empty.
+    let one: serde_json::Value =
+        analyst.get(app.url("/api/v1/cases?status=all&per_page=1")).send().await.unwrap().json().await.unwrap();
+    assert_eq!((one["next"]["id"].as_i64(), one["next"]["key"].as_str()), (Some(case_id), Some("1")), "{one}");
+    let after = format!("/api/v1/cases?status=all&per_page=1&after={case_id}~1");
+    let rest: serde_json::Value = analyst.get(app.url(&after)).send().await.unwrap().json().await.unwrap();
+    assert_eq!((rest["total"].as_i64(), rest["rows"].as_array().map(Vec::len)), (Some(1), Some(0)), "{rest}");
     assert_eq!(customer.get(app.url("/api/v1/cases")).send().await.unwrap().status(), 403);
     let anonymous = app.client().get(app.url("/api/v1/cases")).send().await.unwrap();
     assert_eq!(anonymous.status(), 401);

@@ -27,6 +27,7 @@ mod message_shapes;
 mod messages;
 mod portal;
 mod portal_privacy;
+mod queue;
 mod recount_journal;
 mod schema;
 mod settings;

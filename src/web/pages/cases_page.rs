@@ -6,19 +6,19 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::customers_page::url_query;
-use crate::domain::case::{CaseFilter, CasePage, CaseRow, CaseSort, CaseStatus, CASE_PAGE_SIZE};
+use crate::domain::case::{CaseFilter, CasePage, CaseRow, CaseSort, CaseStatus, PageCursor, CASE_PAGE_SIZE};
 use crate::web::fns::cases::{list_assignees, list_cases};
 
 /// Report types as the parsers name them.
 pub const REPORT_TYPES: [&str; 9] =
     ["spam", "phishing", "malware", "botnet", "copyright", "scanning", "ddos", "open_service", "other"];
 
-const FILTER_KEYS: [&str; 19] = [
+const FILTER_KEYS: [&str; 21] = [
     "type", "status", "reporter", "customer", "assignee", "from", "to", "q", "reopened", "disputed", "waiting",
-    "decided_since", "decision", "trend", "rate", "investigation", "sort", "dir", "page",
+    "decided_since", "decision", "trend", "rate", "investigation", "sort", "dir", "page", "after", "before",
 ];
 
-/// `filter` as a URL query, with `page`.
+/// `filter` as a URL query, with `page` and the filter's cursor (when `page` is past the first).
 fn query_of(filter: &CaseFilter, page: Option<i64>) -> String {
     let pairs = filter.to_pairs(page);
     let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -135,6 +135,7 @@ fn sort_header(filter: &CaseFilter, sort: CaseSort, label: &'static str, numeric
     next.sort = Some(sort);
     next.descending = Some(if current == sort { !descending } else { sort.descending_by_default() });
     next.page = 0;
+    next.cursor = None;
     let href = format!("/cases?{}", query_of(&next, None));
     let aria = if current == sort {
         if descending {
@@ -174,10 +175,16 @@ fn CaseTable(page: CasePage, filter: CaseFilter, people: Vec<(i64, String)>) -> 
     } else {
         format!("Cases {first}–{last} of {}.", page.total)
     };
+    // The pages next to this one start at its last row and end at its first (keyset: a deep page reads
+    // from its place in the index); a page whose edge has no cursor is linked by number.
     let link = {
         let filter = filter.clone();
-        move |p: i64| format!("/cases?{}", query_of(&filter, Some(p)))
+        move |p: i64, cursor: Option<PageCursor>| {
+            let at = CaseFilter { cursor, ..filter.clone() };
+            format!("/cases?{}", query_of(&at, Some(p)))
+        }
     };
+    let (before, after) = (page.previous.clone(), page.next.clone());
     let (prev, next) = (filter.page > 0, last < page.total);
     let headers = [
         (CaseSort::Customer, "Customer", false),
@@ -233,8 +240,8 @@ fn CaseTable(page: CasePage, filter: CaseFilter, people: Vec<(i64, String)>) -> 
             </p>
         </form>
         <p class="pager">
-            {prev.then(|| view! { <a href=link(filter.page - 1)>"← Previous"</a> })}
-            {next.then(|| view! { <a href=link(filter.page + 1)>"Next →"</a> })}
+            {prev.then(|| view! { <a href=link(filter.page - 1, before)>"← Previous"</a> })}
+            {next.then(|| view! { <a href=link(filter.page + 1, after)>"Next →"</a> })}
         </p>
     }
 }
