@@ -20,8 +20,8 @@ use crate::error::AppError;
 #[derive(Debug)]
 pub struct Refusal {
     error: AppError,
-    /// The signed-in user, for the no-access page's "signed in as".
-    user: Option<CurrentUser>,
+    /// The signed-in user, for the no-access page's "signed in as" (boxed: a refusal travels in `Err`).
+    user: Option<Box<CurrentUser>>,
     /// A browser (it accepts HTML) is sent where it can act; a program gets JSON.
     browser: bool,
     /// Where signing in should lead back to.
@@ -33,7 +33,7 @@ pub struct Refusal {
 impl Refusal {
     fn new(error: AppError, user: Option<CurrentUser>, parts: &Parts) -> Self {
         let browser = accepts_html(&parts.headers);
-        Refusal { error, user, browser, next: back_to(parts), bearer: None }
+        Refusal { error, user: user.map(Box::new), browser, next: back_to(parts), bearer: None }
     }
 
     fn bearer(mut self, hint: &'static str) -> Self {
