@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::domain::casework::{CaseworkView, ChecklistItemView, DecisionView, InvestigationView};
 use crate::domain::decision::DecisionKind;
-use crate::web::components::notice::ActionNotice;
+use crate::web::components::notice::{ActionNotice, load_failed, loading};
 use crate::web::components::time::utc_minutes;
 use crate::web::fns::casework::{get_casework, AddCaseNote, AnswerReporters, Decide, OpenInvestigation, SaveInvestigation};
 
@@ -38,11 +38,11 @@ pub fn CaseworkPanel(case_id: i64) -> impl IntoView {
                 0 => "No reporter to answer: each was answered already, or none offers a way.".to_owned(),
                 n => format!("{n} answer(s) to reporters queued; see the note below."),
             }/>
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(work) => view! { <Casework work case_id open save note decide answer/> }.into_any(),
-                        Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => load_failed(&e),
                     }
                 })}
             </Transition>

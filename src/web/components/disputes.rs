@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::domain::dispute::{DisputeStatus, DisputeView};
 use crate::web::components::dispute::DisputeThread;
-use crate::web::components::notice::ActionNotice;
+use crate::web::components::notice::{ActionNotice, load_failed, loading};
 use crate::web::fns::disputes::{case_disputes, AnswerDispute};
 
 /// A case's disputes with answer forms, refreshed after each answer.
@@ -18,12 +18,12 @@ pub fn DisputesPanel(case_id: i64) -> impl IntoView {
         <section class="card" id="disputes">
             <h2>"Customer disputes and appeals"</h2>
             <ActionNotice result=answered success=|_: &()| "Answer sent; the customer is notified.".to_owned()/>
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(list) if list.is_empty() => view! { <p class="muted">"The customer has not disputed this case."</p> }.into_any(),
                         Ok(list) => list.into_iter().map(|d| view! { <AnsweredDispute d answer/> }).collect_view().into_any(),
-                        Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => load_failed(&e),
                     }
                 })}
             </Transition>

@@ -6,4 +6,5 @@ pub mod home;
 pub mod disputes;
 pub mod nav;
 pub mod notice;
+pub mod pager;
 pub mod time;

@@ -1,4 +1,5 @@
-//! The outcome of a form: an error or a confirmation, announced to screen readers.
+//! What a page says while it waits and when it fails, and the outcome of a form (an error or a
+//! confirmation), announced to screen readers.
 
 use leptos::prelude::*;
 
@@ -16,4 +17,14 @@ pub fn ActionNotice<T: Clone + Send + Sync + 'static>(
             Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
         })
     }
+}
+
+/// What a page shows while its data loads (every `Suspense` and `Transition` fallback).
+pub fn loading() -> impl IntoView {
+    view! { <p class="muted">"Loading…"</p> }
+}
+
+/// What a page shows when its data could not be loaded: the client-safe error, as an alert.
+pub fn load_failed(e: &AppError) -> AnyView {
+    view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any()
 }

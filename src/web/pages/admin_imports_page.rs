@@ -8,6 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::domain::attribution::ImportRunView;
 use crate::web::components::time::utc_minutes;
 use crate::web::fns::imports::{get_import_run, list_import_runs};
+use crate::web::components::notice::{loading, load_failed};
 
 /// The upload form and the list of imports.
 #[component]
@@ -42,11 +43,11 @@ pub fn AdminImportsPage() -> impl IntoView {
             </form>
         </section>
         <h2>"Imports so far"</h2>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match runs.await {
                     Ok(runs) => view! { <RunTable runs/> }.into_any(),
-                    Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => load_failed(&e),
                 }
             })}
         </Transition>
@@ -101,11 +102,11 @@ pub fn AdminImportPage() -> impl IntoView {
     let run = Resource::new(id, get_import_run);
     view! {
         <Title text="Import"/>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match run.await {
                     Ok(run) => view! { <RunView run/> }.into_any(),
-                    Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => load_failed(&e),
                 }
             })}
         </Transition>

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::web::components::notice::ActionNotice;
+use crate::web::components::notice::{ActionNotice, load_failed, loading};
 use crate::web::components::time::utc_minutes;
 use crate::web::fns::tokens::{list_ingest_tokens, CreateIngestToken, RevokeIngestToken, TokenRow};
 
@@ -42,11 +42,11 @@ pub fn AdminTokensPage() -> impl IntoView {
             />
         </section>
         <ActionNotice result=revoked success=|_: &()| "Token revoked.".to_owned()/>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match tokens.await {
                     Ok(list) => view! { <TokenTable list revoke/> }.into_any(),
-                    Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => load_failed(&e),
                 }
             })}
         </Transition>

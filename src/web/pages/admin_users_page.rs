@@ -5,7 +5,7 @@ use leptos_meta::Title;
 
 use crate::domain::role::Role;
 use crate::domain::user::UserView;
-use crate::web::components::notice::ActionNotice;
+use crate::web::components::notice::{ActionNotice, load_failed, loading};
 use crate::web::fns::users::{
     list_users, CreateUser, IssuedCredentials, ResetUserPassword, SetUserDisabled, SetUserRole,
 };
@@ -58,11 +58,11 @@ pub fn AdminUsersPage() -> impl IntoView {
         <ActionNotice result=role_changed success=|_: &()| "Role changed.".to_owned()/>
         <ActionNotice result=access_changed success=|_: &()| "Access changed.".to_owned()/>
         <ActionNotice result=was_reset success=issued_text/>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match users.await {
                     Ok(list) => view! { <UserTable list set_role set_disabled reset/> }.into_any(),
-                    Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => load_failed(&e),
                 }
             })}
         </Transition>

@@ -8,6 +8,8 @@ use leptos_router::hooks::use_query_map;
 use super::customers_page::url_query;
 use crate::web::components::time::utc_seconds;
 use crate::web::fns::audit::{audit_log, VerifyAudit, AUDIT_PAGE_SIZE};
+use crate::web::components::pager::{Pager, PagerWords};
+use crate::web::components::notice::{loading, load_failed};
 
 /// The audit page.
 #[component]
@@ -32,7 +34,7 @@ pub fn AuditPage() -> impl IntoView {
             <button type="submit" class="small">"Verify the chain"</button>
         </ActionForm>
         {move || verdict().map(|v| view! { <p class="notice" role="status">{v}</p> })}
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(rows) => {
@@ -61,11 +63,11 @@ pub fn AuditPage() -> impl IntoView {
                                 </tr></thead>
                                 <tbody>{lines}</tbody>
                             </table>
-                            {more.then(|| view! { <p class="pager"><a href=format!("/admin/audit?{next}")>"Older →"</a></p> })}
+                            <Pager previous=None next=more.then(|| format!("/admin/audit?{next}")) words=PagerWords::Time/>
                         }
                         .into_any()
                     }
-                    Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => load_failed(&e),
                 }
             })}
         </Transition>

@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::domain::case::{CaseDetail, CaseReportView, CaseStatus};
 use crate::web::components::casework::CaseworkPanel;
 use crate::web::components::disputes::DisputesPanel;
-use crate::web::components::notice::ActionNotice;
+use crate::web::components::notice::{ActionNotice, loading};
 use crate::web::components::time::{utc_minutes, utc_seconds};
 use crate::web::fns::cases::{get_case, list_assignees, SetCaseStatus};
 
@@ -27,7 +27,7 @@ pub fn CasePage() -> impl IntoView {
     view! {
         <Title text="Case"/>
         <ActionNotice result=changed success=|_: &()| "Status changed.".to_owned()/>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=loading>
             {move || Suspend::new(async move {
                 let people = assignees.await.unwrap_or_default();
                 match data.await {

@@ -8,6 +8,8 @@ use leptos_router::hooks::use_query_map;
 use super::customers_page::url_query;
 use crate::domain::case::{CaseFilter, CasePage, CaseRow, CaseSort, CaseStatus, PageCursor, CASE_PAGE_SIZE};
 use crate::web::fns::cases::{list_assignees, list_cases};
+use crate::web::components::pager::Pager;
+use crate::web::components::notice::{loading, load_failed};
 
 /// Report types as the parsers name them.
 pub const REPORT_TYPES: [&str; 9] =
@@ -54,12 +56,12 @@ pub fn CasesPage() -> impl IntoView {
         <h1>"Triage"</h1>
         <FilterForm filter=filter.get_untracked()/>
         {move || notice().map(|n| view! { <p class="notice" role="status">{notice_text(&n)}</p> })}
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=loading>
             {move || Suspend::new(async move {
                 let people = assignees.await.unwrap_or_default();
                 match data.await {
                     Ok(page) => view! { <CaseTable page filter=filter.get_untracked() people/> }.into_any(),
-                    Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => load_failed(&e),
                 }
             })}
         </Transition>
@@ -239,10 +241,7 @@ fn CaseTable(page: CasePage, filter: CaseFilter, people: Vec<(i64, String)>) -> 
                 <button type="submit">"Assign"</button>
             </p>
         </form>
-        <p class="pager">
-            {prev.then(|| view! { <a href=link(filter.page - 1, before)>"← Previous"</a> })}
-            {next.then(|| view! { <a href=link(filter.page + 1, after)>"Next →"</a> })}
-        </p>
+        <Pager previous=prev.then(|| link(filter.page - 1, before)) next=next.then(|| link(filter.page + 1, after))/>
     }
 }
 

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 use crate::domain::attribution::AssignmentView;
 use crate::web::components::time::{utc_minutes, utc_seconds};
 use crate::domain::user::UserView;
-use crate::web::components::notice::ActionNotice;
+use crate::web::components::notice::{ActionNotice, load_failed, loading};
 use crate::web::fns::customers::{get_customer, CustomerDetail, InviteToPortal};
 use crate::web::fns::messages::ReportRow;
 
@@ -29,11 +29,11 @@ pub fn CustomerPage() -> impl IntoView {
                 c.username, c.one_time_password
             )
         />
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(detail) => view! { <CustomerView detail invite/> }.into_any(),
-                    Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => load_failed(&e),
                 }
             })}
         </Transition>

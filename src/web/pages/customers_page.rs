@@ -6,6 +6,8 @@ use leptos_router::hooks::use_query_map;
 
 use crate::domain::customer::CustomerView;
 use crate::web::fns::customers::{list_customers, PAGE_SIZE};
+use crate::web::components::pager::Pager;
+use crate::web::components::notice::{loading, load_failed};
 
 /// The customer list.
 #[component]
@@ -22,11 +24,11 @@ pub fn CustomersPage() -> impl IntoView {
             <button type="submit">"Search"</button>
             <a href="/lookup">"Who held an address?"</a>
         </form>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(list) => view! { <CustomerTable list search=search() page=page()/> }.into_any(),
-                    Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => load_failed(&e),
                 }
             })}
         </Transition>
@@ -74,10 +76,7 @@ fn CustomerTable(list: Vec<CustomerView>, search: String, page: i64) -> impl Int
             </thead>
             <tbody>{rows}</tbody>
         </table>
-        <p class="pager">
-            {(page > 0).then(|| view! { <a href=link(page - 1)>"← Previous"</a> })}
-            {more.then(|| view! { <a href=link(page + 1)>"Next →"</a> })}
-        </p>
+        <Pager previous=(page > 0).then(|| link(page - 1)) next=more.then(|| link(page + 1))/>
     }
     .into_any()
 }

@@ -10,6 +10,7 @@ use crate::domain::home::Home;
 use crate::domain::role::Role;
 use crate::web::components::home::{CaseWorkPanel, HealthPanel, MonthPanel, TileRow};
 use crate::web::fns::overview::load_overview;
+use crate::web::components::notice::{loading, load_failed};
 
 /// The first page after signing in.
 #[component]
@@ -17,11 +18,11 @@ pub fn HomePage() -> impl IntoView {
     let data = Resource::new(|| (), |_| load_overview());
     view! {
         <Title text="Overview"/>
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(home) => view! { <HomeView home/> }.into_any(),
-                    Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => load_failed(&e),
                 }
             })}
         </Suspense>

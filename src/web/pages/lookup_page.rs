@@ -9,6 +9,7 @@ use super::customer_page::AssignmentTable;
 use crate::domain::attribution::{LookupOutcome, LookupView};
 use crate::web::components::time::utc_seconds;
 use crate::web::fns::customers::lookup_address;
+use crate::web::components::notice::load_failed;
 
 /// The lookup page.
 #[component]
@@ -43,7 +44,7 @@ pub fn LookupPage() -> impl IntoView {
                 match data.await {
                     None => view! { <p class="muted">"The incident time matters: addresses change hands."</p> }.into_any(),
                     Some(Ok(view)) => view! { <LookupResult view/> }.into_any(),
-                    Some(Err(e)) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Some(Err(e)) => load_failed(&e),
                 }
             })}
         </Transition>

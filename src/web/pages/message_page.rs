@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::web::components::notice::ActionNotice;
+use crate::web::components::notice::{ActionNotice, load_failed, loading};
 use crate::web::components::time::{size, utc_minutes, utc_seconds};
 use crate::web::fns::messages::{
     get_message, AddManualReport, Attributed, MessageDetail, ReparseMessage, ReportRow, REPORT_TYPES,
@@ -30,11 +30,11 @@ pub fn MessagePage() -> impl IntoView {
         {uploaded}
         <ActionNotice result=reparsed success=|s: &String| s.clone()/>
         <ActionNotice result=added success=|_: &i64| "Report recorded, with your name.".to_owned()/>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(detail) => view! { <MessageView detail reparse add/> }.into_any(),
-                    Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => load_failed(&e),
                 }
             })}
         </Transition>

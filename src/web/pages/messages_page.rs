@@ -11,6 +11,8 @@ use leptos_router::hooks::use_query_map;
 use super::customers_page::url_query;
 use crate::web::components::time::{size, utc_minutes};
 use crate::web::fns::messages::{list_messages, IntakeList, MessageRow, UnrecognisedGroup, PAGE_SIZE};
+use crate::web::components::pager::{Pager, PagerWords};
+use crate::web::components::notice::{loading, load_failed};
 
 const FILTERS: [(&str, &str); 5] =
     [("", "All"), ("parsed", "Parsed"), ("unrecognised", "Not recognised"), ("failed", "Unreadable"), ("pending", "Pending")];
@@ -56,13 +58,13 @@ pub fn MessagesPage() -> impl IntoView {
                 })
                 .collect_view()}
         </nav>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(list) => {
                         view! { <IntakeView list status=status() page=page() day=day() group=group()/> }.into_any()
                     }
-                    Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => load_failed(&e),
                 }
             })}
         </Transition>
@@ -131,10 +133,7 @@ fn IntakeView(list: IntakeList, status: String, page: i64, day: String, group: G
             </thead>
             <tbody>{rows}</tbody>
         </table>
-        <p class="pager">
-            {(page > 0).then(|| view! { <a href=link(page - 1)>"← Newer"</a> })}
-            {more.then(|| view! { <a href=link(page + 1)>"Older →"</a> })}
-        </p>
+        <Pager previous=(page > 0).then(|| link(page - 1)) next=more.then(|| link(page + 1)) words=PagerWords::Time/>
     }
 }
 

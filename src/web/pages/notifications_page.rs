@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::web::components::notice::ActionNotice;
+use crate::web::components::notice::{ActionNotice, load_failed, loading};
 use crate::web::components::time::utc_minutes;
 use crate::web::fns::notifications::{
     list_notifications, NotificationView, NotificationsPage, SaveTemplate, TemplateView, WebhookView,
@@ -24,11 +24,11 @@ pub fn NotificationsPageView() -> impl IntoView {
         <h1>"Notifications"</h1>
         <p class="muted">"What the desk tells customers (cases, replies, decisions) and reporters (answers after a decision), and what it tells provisioning systems."</p>
         <ActionNotice result=saved success=|_: &()| "Template saved.".to_owned()/>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(page) => view! { <Notifications page save/> }.into_any(),
-                    Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => load_failed(&e),
                 }
             })}
         </Transition>

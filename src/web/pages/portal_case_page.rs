@@ -12,6 +12,7 @@ use crate::domain::portal::{EvidenceView, PortalCaseDetail, PortalDecision, Port
 use crate::web::components::dispute::DisputeThread;
 use crate::web::components::time::utc_minutes;
 use crate::web::fns::portal::load_portal_case;
+use crate::web::components::notice::loading;
 
 /// The customer's case page.
 #[component]
@@ -27,7 +28,7 @@ pub fn PortalCasePage() -> impl IntoView {
         <Title text="Your case"/>
         {notice}
         {error}
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(detail) => view! { <CaseView detail/> }.into_any(),

@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use crate::domain::portal::{PortalCaseRow, PortalHome};
 use crate::web::components::time::utc_minutes;
 use crate::web::fns::portal::load_portal;
+use crate::web::components::notice::loading;
 
 /// The portal's first page.
 #[component]
@@ -14,7 +15,7 @@ pub fn PortalPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| load_portal());
     view! {
         <Title text="Your cases"/>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(home) => view! { <HomeView home/> }.into_any(),

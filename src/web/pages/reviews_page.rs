@@ -8,7 +8,7 @@ use leptos_meta::Title;
 
 use crate::domain::casework::ProposalView;
 use crate::web::components::disputes::AnsweredDispute;
-use crate::web::components::notice::ActionNotice;
+use crate::web::components::notice::{ActionNotice, load_failed, loading};
 use crate::web::components::time::utc_minutes;
 use crate::web::fns::casework::{list_proposals, ReviewDecision};
 use crate::web::fns::disputes::{list_appeals, AnswerDispute};
@@ -26,18 +26,18 @@ pub fn ReviewsPage() -> impl IntoView {
         <Title text="Reviews"/>
         <h1>"Proposals waiting for a manager"</h1>
         <ActionNotice result=reviewed success=|_: &()| "Review recorded.".to_owned()/>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(list) if list.is_empty() => view! { <p class="muted">"Nothing waits for review."</p> }.into_any(),
                     Ok(list) => list.into_iter().map(|p| view! { <Proposal p review/> }).collect_view().into_any(),
-                    Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => load_failed(&e),
                 }
             })}
         </Transition>
         <h2 id="appeals">"Appeals"</h2>
         <ActionNotice result=answered success=|_: &()| "Answer sent; the customer is notified.".to_owned()/>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match appeals.await {
                     Ok(list) if list.is_empty() => view! { <p class="muted">"No open appeal."</p> }.into_any(),
@@ -52,7 +52,7 @@ pub fn ReviewsPage() -> impl IntoView {
                         })
                         .collect_view()
                         .into_any(),
-                    Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => load_failed(&e),
                 }
             })}
         </Transition>

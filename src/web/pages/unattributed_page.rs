@@ -8,6 +8,8 @@ use leptos_router::hooks::use_query_map;
 use crate::domain::attribution::UnattributedView;
 use crate::web::components::time::{utc_minutes, utc_seconds};
 use crate::web::fns::customers::{list_unattributed, UnattributedList, PAGE_SIZE};
+use crate::web::components::pager::Pager;
+use crate::web::components::notice::{loading, load_failed};
 
 /// The unattributed queue.
 #[component]
@@ -22,11 +24,11 @@ pub fn UnattributedPage() -> impl IntoView {
             "Reports whose address nobody held at the incident time, that several customers could have held, or that "
             "are outside our address space. Importing the missing assignments attributes them automatically."
         </p>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(list) => view! { <Queue list page=page()/> }.into_any(),
-                    Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => load_failed(&e),
                 }
             })}
         </Transition>
@@ -67,10 +69,10 @@ fn Queue(list: UnattributedList, page: i64) -> impl IntoView {
             </thead>
             <tbody>{rows}</tbody>
         </table>
-        <p class="pager">
-            {(page > 0).then(|| view! { <a href=format!("/unattributed?page={}", page - 1)>"← Previous"</a> })}
-            {more.then(|| view! { <a href=format!("/unattributed?page={}", page + 1)>"Next →"</a> })}
-        </p>
+        <Pager
+            previous=(page > 0).then(|| format!("/unattributed?page={}", page - 1))
+            next=more.then(|| format!("/unattributed?page={}", page + 1))
+        />
         <h2>"Latest changes of attribution"</h2>
         <table class="grid" id="attribution-changes">
             <thead>
