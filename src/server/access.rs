@@ -64,12 +64,15 @@ fn decide_page(page: &Page, user: Option<&CurrentUser>, target: &str) -> Option<
         Some(u) if page.path == "/" && u.role == crate::domain::role::Role::Customer => {
             Some(Redirect::to("/portal").into_response())
         }
-        None if !page.access.allows(None) => {
-            let next: String = url::form_urlencoded::Serializer::new(String::new()).append_pair("next", target).finish();
-            Some(Redirect::to(&format!("/login?{next}")).into_response())
-        }
+        None if !page.access.allows(None) => Some(sign_in_first(target)),
         _ => None,
     }
+}
+
+/// The sign-in page, coming back to `target` (a local path) afterwards.
+pub(super) fn sign_in_first(target: &str) -> Response {
+    let next: String = url::form_urlencoded::Serializer::new(String::new()).append_pair("next", target).finish();
+    Redirect::to(&format!("/login?{next}")).into_response()
 }
 
 /// The no-access page: what a signed-in browser sees when its role may not open a page or call a route.

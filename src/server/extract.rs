@@ -45,11 +45,7 @@ impl Refusal {
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
         match (&self.error, self.browser, &self.user) {
-            (AppError::Unauthorized, true, _) => {
-                let next: String =
-                    url::form_urlencoded::Serializer::new(String::new()).append_pair("next", &self.next).finish();
-                Redirect::to(&format!("/login?{next}")).into_response()
-            }
+            (AppError::Unauthorized, true, _) => super::access::sign_in_first(&self.next),
             (AppError::PasswordChangeRequired, true, _) => Redirect::to("/account").into_response(),
             (AppError::Forbidden, true, Some(user)) => super::access::forbidden_page(user),
             _ => match self.bearer {

@@ -29,10 +29,9 @@ enum Key {
     Text,
 }
 
-/// A recent-count sort: the kept column, the column until which it holds, and the count from the
-/// reports (the queue's `$1` is the start of the last day, `$2` of the last week, `$3` true).
+/// A recent-count sort: the column until which its kept count (the sort's [`expression`]) holds, and the
+/// count from the reports (the queue's `$1` is the start of the last day, `$2` of the last week, `$3` true).
 struct Kept {
-    column: &'static str,
     until: &'static str,
     live: &'static str,
 }
@@ -59,13 +58,11 @@ fn expression(sort: CaseSort) -> (&'static str, Key) {
 fn kept(sort: CaseSort) -> Option<Kept> {
     match sort {
         CaseSort::Last24h => Some(Kept {
-            column: "c.day_unique",
             until: "c.day_until",
             live: "(select count(*) from report r where r.abuse_case_id = c.abuse_case_id \
                 and r.unique_in_case = $3 and r.incident_time >= $1)",
         }),
         CaseSort::Last7d => Some(Kept {
-            column: "c.week_unique",
             until: "c.trend_until",
             live: "(select count(*) from report r where r.abuse_case_id = c.abuse_case_id \
                 and r.unique_in_case = $3 and r.incident_time >= $2)",
@@ -155,7 +152,7 @@ impl PageQuery<'_> {
         // The cases whose kept count holds at `now`, in the order of its index, and those counted from
         // their reports; merged, the first rows are the page.
         let now = push(args, Arg::Time(self.now));
-        let Kept { column, until, live } = kept;
+        let Kept { until, live } = kept;
         let holds = format!("{until} > {now} and c.trend_from <= {now}");
         // The lapsed cases from their own indexes, whatever the other conditions would have the planner scan.
         let lapsed = format!(

@@ -9,8 +9,7 @@ use chrono::{DateTime, Utc};
 use ipnet::IpNet;
 
 use super::customers::UpsertCounts;
-use crate::store::placeholders;
-use crate::store::{on_backend, Store, StoreError};
+use crate::store::{on_backend, placeholders, Store, StoreError};
 use crate::attribution::holding::{Assignment, AssignmentKind};
 use crate::domain::attribution::AssignmentView;
 use crate::domain::customer::CustomerBrief;
