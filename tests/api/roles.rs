@@ -148,3 +148,27 @@ async fn an_admin_cannot_lock_themself_out() {
     assert_eq!(resp.status(), 409);
     assert_eq!(app.store.find_user(me.user_id).await.unwrap().unwrap().role, Role::Admin);
 }
+
+#[tokio::test]
+async fn a_plain_route_refuses_a_browser_the_way_pages_do_and_a_program_with_json() {
+    let app = TestApp::spawn().await;
+    let html = |req: reqwest::RequestBuilder| req.header("accept", "text/html,application/xhtml+xml");
+
+    // Signed out: a browser is sent to sign in and back; a program is told to bring a token.
+    let browser = html(app.client().get(app.url("/cases.csv?type=spam"))).send().await.unwrap();
+    assert_eq!(browser.status(), 303);
+    assert_eq!(location(&browser), "/login?next=%2Fcases.csv%3Ftype%3Dspam");
+    let program = app.client().get(app.url("/cases.csv")).send().await.unwrap();
+    assert_eq!(program.status(), 401);
+    assert_eq!(program.headers()["www-authenticate"], "Bearer");
+    assert!(program.json::<serde_json::Value>().await.unwrap()["error"].as_str().unwrap().contains("read token"));
+
+    // Signed in with a role the route is not for: the no-access page, or JSON.
+    let analyst = app.signed_in("alex", Role::Analyst).await;
+    let browser = html(analyst.get(app.url("/admin/audit.csv"))).send().await.unwrap();
+    assert_eq!(browser.status(), 403);
+    assert!(browser.text().await.unwrap().contains("No access"));
+    let program = analyst.get(app.url("/admin/audit.csv")).send().await.unwrap();
+    assert_eq!(program.status(), 403);
+    assert_eq!(program.json::<serde_json::Value>().await.unwrap()["detail"], "Forbidden");
+}
